@@ -22,13 +22,17 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescrip
 
 def make_parser(module: str, doc: str | None) -> argparse.ArgumentParser:
     """An ArgumentParser for the step `module` (pass `__name__` and `__doc__`)."""
-    name = module.rsplit(".", 1)[-1]
+    name = step_name(module)
     return argparse.ArgumentParser(
         prog=f"python -m toolkit.bin.{name}", description=doc, formatter_class=_HelpFormatter
     )
 
 
 def step_name(module: str) -> str:
+    """`toolkit.bin.compute_wer` -> `compute_wer`; under `python -m`, `__main__` resolves the same way."""
+    if module == "__main__":
+        spec = getattr(sys.modules["__main__"], "__spec__", None)
+        module = spec.name if spec is not None else module
     return module.rsplit(".", 1)[-1]
 
 
