@@ -1,7 +1,9 @@
 """Kaldi text tables: one `key value` entry per line (text, utt2spk, wav.scp, feats.scp, ...).
 
-The key is everything before the first run of white space; the value is the rest of the
-line with surrounding white space removed (it may be empty, e.g. an empty transcript).
+The key is everything before the first run of spaces or tabs; the value is the rest of the
+line with surrounding spaces and tabs removed (it may be empty, e.g. an empty transcript).
+As in Kaldi, only space and tab separate fields: other Unicode white space (a no-break
+space, say) stays part of a field, where validation can report it.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from toolkit.errors import InputError
 from toolkit.io.atomic import atomic_write
 
 _SPEC = re.compile(r"^(ark|scp)(,[a-z]+)*:(.*)$")
+_FIELDS = re.compile(r"[ \t]+")
 
 
 class TableLine(NamedTuple):
@@ -52,8 +55,8 @@ def iter_table(path: str | os.PathLike) -> Iterator[TableLine]:
         close = True
     try:
         for n, raw in enumerate(f, start=1):
-            parts = raw.strip().split(maxsplit=1)
-            key = parts[0] if parts else ""
+            parts = _FIELDS.split(raw.rstrip("\r\n").strip(" \t"), maxsplit=1)
+            key = parts[0]
             value = parts[1] if len(parts) > 1 else ""
             yield TableLine(n, key, value)
     except UnicodeDecodeError as e:
