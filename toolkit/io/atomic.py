@@ -26,10 +26,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
             f = os.fdopen(fd, mode, encoding=encoding, newline="\n")
         with f:
             yield f
-        # mkstemp creates 0600 files; give the result the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -48,6 +45,7 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
         old = None
         if path.exists():
             old = path.with_name(f".{path.name}.old.{os.getpid()}")
@@ -58,3 +56,10 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _umask() -> int:
+    """The process umask: mkstemp/mkdtemp create private (0600/0700) paths, the results should not be."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
