@@ -10,6 +10,10 @@
 # positional arguments are left in "$@".
 
 # --config files are sourced before any other option is applied.
+if [ $# -gt 0 ] && [ "${!#}" = "--config" ]; then
+  echo "$0: option --config needs a value" >&2
+  exit 1
+fi
 for ((_po_i = 1; _po_i < $#; _po_i++)); do
   if [ "${!_po_i}" = "--config" ]; then
     _po_j=$((_po_i + 1))
