@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Connected-digits ASR in the manner of Kaldi's egs/tidigits: a synthetic multi-speaker
+# digits corpus (espeak-ng and flite voices, speaker-disjoint splits), the CMU lexicon,
+# a digit-loop grammar, MFCC features with per-speaker CMVN.
+#
+#   ./run.sh                          # everything, from corpus generation
+#   ./run.sh --stage 3                # resume at stage 3
+#   ./run.sh --corpus-dir DIR         # train and test on an existing corpus (DIR/data/{train,dev,test})
+#   ./run.sh --test-sets "dev test extra"   # also prepare data/extra (a Kaldi data dir you placed there)
+
+# Begin configuration section.
+stage=0
+stop_stage=100
+nj=2                  # parallel jobs
+corpus_dir=           # existing corpus with data/{train,dev,test}; empty: generate one
+seed=2024             # corpus generation seed
+n_train=3000          # corpus size (generated corpus only)
+n_dev=300
+n_test=600
+real_speech=true      # also prepare the Asterisk real-speech test sets
+test_sets="dev test"  # data sets to decode and score; any Kaldi data dir under data/
+# End configuration section.
+
+help_message="Usage: $0 [options]
+Options (defaults in the configuration section of $0):
+  --stage N --stop-stage M   run stages N..M
+  --nj N                     parallel jobs
+  --corpus-dir DIR           use DIR/data/{train,dev,test} instead of generating a corpus
+  --seed S --n-train N --n-dev N --n-test N   generated corpus
+  --real-speech true|false   prepare data/asterisk* (real speech, out of domain)
+  --test-sets \"dev test\"     data sets under data/ to decode and score"
+
+echo "$0 $*"
+cd "$(dirname "$0")"
+. ./path.sh
+. ./cmd.sh
+. parse_options.sh || exit 1
+. log.sh
+set -euo pipefail
+
+eval_sets=$test_sets
+if $real_speech; then eval_sets="$eval_sets asterisk_isolated asterisk_connected"; fi
+
+if [ $stage -le 0 ] && [ $stop_stage -ge 0 ]; then
+  stage_banner 0 "Corpus: data/{train,dev,test}"
+  if [ -n "$corpus_dir" ]; then
+    for s in train dev test; do
+      [ -d "$corpus_dir/data/$s" ] || { log "No $corpus_dir/data/$s (expected DIR/data/{train,dev,test})"; exit 1; }
+      python -m toolkit.bin.validate_data_dir --no-feats "$corpus_dir/data/$s"
+      # A copy of the corpus's files (sorted, checked), so later stages never write into it.
+      python -m toolkit.bin.combine_data_dirs "data/$s" "$corpus_dir/data/$s"
+      rm -f "data/$s/feats.scp" "data/$s/cmvn.scp"
+      python -m toolkit.bin.get_utt2dur --nj $nj "data/$s"
+    done
+  else
+    local/prepare_digits.sh --cmd "$train_cmd" --nj $nj --seed $seed \
+      --n-train $n_train --n-dev $n_dev --n-test $n_test corpus/digits data
+  fi
+fi
+
+if [ $stage -le 1 ] && [ $stop_stage -ge 1 ]; then
+  stage_banner 1 "Real speech: data/asterisk_{isolated,connected} (Debian asterisk-core-sounds-en-wav)"
+  if $real_speech; then
+    local/prepare_asterisk.sh --download-dir downloads corpus/asterisk data/asterisk
+  else
+    log "Skipped (--real-speech false)"
+  fi
+fi
+
+if [ $stage -le 2 ] && [ $stop_stage -ge 2 ]; then
+  stage_banner 2 "Lexicon, lang directory, digit-loop grammar"
+  python -m toolkit.bin.prepare_dict --text data/train/text data/local/dict
+  python -m toolkit.bin.prepare_lang data/local/dict "<UNK>" data/lang
+  rm -rf data/lang_test
+  cp -r data/lang data/lang_test
+  python -m toolkit.bin.make_word_loop_grammar --exclude '!SIL <UNK>' \
+    data/lang/words.txt data/lang_test/G.fst
+fi
+
+if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
+  stage_banner 3 "MFCC features and per-speaker CMVN"
+  for s in train $eval_sets; do
+    [ -d "data/$s" ] || { log "No data/$s: place a Kaldi data directory there or drop it from --test-sets"; exit 1; }
+    local/make_features.sh --cmd "$train_cmd" --nj $nj --type mfcc --config conf/mfcc.conf \
+      "data/$s" "exp/make_mfcc/$s" mfcc
+  done
+fi
+
+log "Done (stages $stage..$stop_stage)"
