@@ -8,7 +8,7 @@
 cmd=run_local.sh   # job runner (e.g. "$train_cmd" from cmd.sh)
 nj=2               # extraction jobs (at most the number of speakers)
 type=mfcc          # mfcc or fbank
-config=            # Kaldi feature config (e.g. conf/mfcc.conf); empty: Kaldi's defaults
+feat_config=       # Kaldi feature config (e.g. conf/mfcc.conf); empty: Kaldi's defaults
 # End configuration section.
 
 echo "$0 $*"
@@ -19,8 +19,8 @@ echo "$0 $*"
 if [ $# -ne 3 ]; then
   cat >&2 <<EOU
 Usage: $0 [options] <data-dir> <log-dir> <ark-dir>
- e.g.: $0 --nj 2 --type mfcc --config conf/mfcc.conf data/train exp/make_mfcc/train mfcc
-Options: --cmd (default $cmd) --nj (default $nj) --type (default $type) --config
+ e.g.: $0 --nj 2 --type mfcc --feat-config conf/mfcc.conf data/train exp/make_mfcc/train mfcc
+Options: --cmd (default $cmd) --nj (default $nj) --type (default $type) --feat-config
 EOU
   exit 1
 fi
@@ -40,7 +40,7 @@ nspk=$(wc -l < "$data/spk2utt")
 
 python -m toolkit.bin.split_data_dir "$data" "$nj"
 config_opt=()
-[ -z "$config" ] || config_opt=(--config "$config")
+[ -z "$feat_config" ] || config_opt=(--config "$feat_config")
 $cmd JOB=1:"$nj" "$logdir/make_${type}_${name}.JOB.log" \
   python -m toolkit.bin.compute_features --type "$type" "${config_opt[@]}" \
     "$data/split$nj/JOB" "$arkdir"

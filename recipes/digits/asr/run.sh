@@ -81,7 +81,7 @@ if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
   stage_banner 3 "MFCC features and per-speaker CMVN"
   for s in train $eval_sets; do
     [ -d "data/$s" ] || { log "No data/$s: place a Kaldi data directory there or drop it from --test-sets"; exit 1; }
-    local/make_features.sh --cmd "$train_cmd" --nj $nj --type mfcc --config conf/mfcc.conf \
+    make_features.sh --cmd "$train_cmd" --nj $nj --type mfcc --feat-config conf/mfcc.conf \
       "data/$s" "exp/make_mfcc/$s" mfcc
   done
 fi
