@@ -4,9 +4,10 @@ Speakers are espeak-ng accent+variant combinations and flite voices, each with i
 speaking rate and pitch; whole voice families (an espeak-ng variant with all its
 accents, a flite voice) are held out for dev and test, at least one flite voice in each.
 Every utterance gets a small rate and pitch jitter, optional leading/trailing silence,
-and optional additive noise (white, pink or brown) at a uniform SNR. Texts are strings
-of --min-words..--max-words words drawn uniformly from --vocabulary. Everything comes
-from --seed: the same options give the same plan. Writes the plan (JSON lines, for
+and optional additive noise (white, pink or brown) at a uniform SNR. Texts are either
+strings of --min-words..--max-words words drawn uniformly from --vocabulary, or lines of
+a --sentences file (one sentence a line, each used at most once, so no sentence is read
+in two splits). Everything comes from --seed: the same options give the same plan. Writes the plan (JSON lines, for
 synthesize_corpus and make_synth_data_dirs) and, with --speakers, the speaker table.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from toolkit import cli
 from toolkit.errors import ToolkitError
 from toolkit.io.atomic import atomic_write
 from toolkit.log import get_logger
-from toolkit.synth.plan import PlanOptions, plan_corpus, word_strings, write_plan
+from toolkit.synth.plan import PlanOptions, plan_corpus, read_sentences, sentence_draws, word_strings, write_plan
 from toolkit.synth.speakers import make_speakers, split_voices
 from toolkit.synth.voices import inventory
 
@@ -29,9 +30,12 @@ _log = get_logger(__name__)
 
 def build_parser():
     p = cli.make_parser(__name__, __doc__)
-    p.add_argument("--vocabulary", required=True, help="the words to draw from, separated by spaces")
-    p.add_argument("--min-words", type=int, default=1, help="fewest words in an utterance")
-    p.add_argument("--max-words", type=int, default=7, help="most words in an utterance")
+    texts = p.add_mutually_exclusive_group(required=True)
+    texts.add_argument("--vocabulary", help="the words to draw from, separated by spaces")
+    texts.add_argument("--sentences", metavar="FILE",
+                       help="the sentences to read, one a line (drawn without replacement)")
+    p.add_argument("--min-words", type=int, default=1, help="fewest words in an utterance (--vocabulary)")
+    p.add_argument("--max-words", type=int, default=7, help="most words in an utterance (--vocabulary)")
     p.add_argument("--n-train", type=int, default=3000, help="training utterances")
     p.add_argument("--n-dev", type=int, default=300, help="development utterances")
     p.add_argument("--n-test", type=int, default=600, help="test utterances")
@@ -63,7 +67,15 @@ def main(argv: list[str] | None = None) -> int:
             raise ToolkitError(f"--{name.replace('_', '-')} must be between 0 and 1")
     if not (0 <= args.pad_min <= args.pad_max and args.snr_min <= args.snr_max):
         raise ToolkitError("need 0 <= --pad-min <= --pad-max and --snr-min <= --snr-max")
-    sample_text = word_strings(args.vocabulary.split(), args.min_words, args.max_words)
+    sizes = {"train": args.n_train, "dev": args.n_dev, "test": args.n_test}
+    if args.sentences is not None:
+        sentences = read_sentences(args.sentences)
+        if sum(sizes.values()) > len(sentences):
+            raise ToolkitError(f"{args.sentences} has {len(sentences)} sentences, fewer than the "
+                               f"{sum(sizes.values())} utterances asked for: each sentence is read once")
+        sample_text = sentence_draws(sentences)
+    else:
+        sample_text = word_strings(args.vocabulary.split(), args.min_words, args.max_words)
     options = PlanOptions(
         flite_weight=args.flite_weight, rate_jitter=args.rate_jitter, pitch_jitter=args.pitch_jitter,
         pad_prob=args.pad_prob, pad_range=(args.pad_min, args.pad_max),
@@ -71,7 +83,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     rng = random.Random(args.seed)
     speakers = make_speakers(split_voices(inventory(), rng, args.dev_frac, args.test_frac), rng)
-    sizes = {"train": args.n_train, "dev": args.n_dev, "test": args.n_test}
     specs = plan_corpus(speakers, sizes, sample_text, rng, options)
     write_plan(args.plan, specs)
     counts = Counter(x.spk for x in specs)

@@ -75,6 +75,44 @@ def word_strings(words: list[str], min_words: int, max_words: int) -> Callable[[
     return sample
 
 
+def read_sentences(path: str | os.PathLike) -> list[str]:
+    """The sentences of a text file, one a line, in file order, with runs of whitespace made
+    single spaces. Blank lines are skipped; a sentence given twice is an InputError naming
+    both lines (a sentence read in two splits would leak between them)."""
+    first_line: dict[str, int] = {}
+    try:
+        f = open(path, encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    with f:
+        for n, line in enumerate(f, start=1):
+            sentence = " ".join(line.split())
+            if not sentence:
+                continue
+            if sentence in first_line:
+                raise InputError(f"duplicate sentence (first on line {first_line[sentence]}): {sentence!r}", path, n)
+            first_line[sentence] = n
+    return list(first_line)
+
+
+def sentence_draws(sentences: list[str]) -> Callable[[random.Random], str]:
+    """A text sampler that draws `sentences` without replacement, each draw uniform over
+    those not drawn yet: no sentence is read twice in a corpus, so splits share none.
+    Raises ToolkitError once all are used."""
+    if not sentences:
+        raise ToolkitError("there are no sentences to draw from")
+    pool = list(sentences)
+
+    def sample(rng: random.Random) -> str:
+        if not pool:
+            raise ToolkitError(f"all {len(sentences)} sentences are used: ask for fewer utterances")
+        i = rng.randrange(len(pool))
+        pool[i], pool[-1] = pool[-1], pool[i]
+        return pool.pop()
+
+    return sample
+
+
 def plan_corpus(
     speakers: list[Speaker],
     sizes: dict[str, int],
