@@ -1,6 +1,6 @@
 """The command-line contract shared by every step in toolkit/bin.
 
-A step module defines `build_parser()` and `main(argv) -> int` and ends with
+A step module (or a recipe's local/*.py script) defines `build_parser()` and `main(argv) -> int` and ends with
 `if __name__ == "__main__": cli.exit_with(main)`. This module logs the command line,
 turns a ToolkitError into `<step>: error: <message>` with exit status 1, and gives
 every parser the same --help layout (each option with its default).
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from pathlib import Path
 from typing import Callable
 
 from toolkit.errors import ToolkitError
@@ -29,10 +30,15 @@ def make_parser(module: str, doc: str | None) -> argparse.ArgumentParser:
 
 
 def step_name(module: str) -> str:
-    """`toolkit.bin.compute_wer` -> `compute_wer`; under `python -m`, `__main__` resolves the same way."""
+    """`toolkit.bin.compute_wer` -> `compute_wer`; under `python -m`, `__main__` resolves the same way.
+
+    A recipe's own script (`python local/foo.py`) is named by its file, `foo.py`.
+    """
     if module == "__main__":
         spec = getattr(sys.modules["__main__"], "__spec__", None)
-        module = spec.name if spec is not None else module
+        if spec is None:
+            return Path(sys.argv[0]).name
+        module = spec.name
     return module.rsplit(".", 1)[-1]
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
+from toolkit import cli
 from toolkit.data.datadir import DataDir
-from toolkit.errors import InputError, ToolkitError
+from toolkit.errors import InputError
 from toolkit.io.atomic import atomic_write
 from toolkit.lm.text import read_sentences
-from toolkit.log import get_logger, setup_logging
+from toolkit.log import get_logger
 
 _log = get_logger("corpus_stats")
 
@@ -95,9 +95,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    setup_logging()
-    try:
-        sys.exit(main())
-    except ToolkitError as e:
-        print(f"corpus_stats.py: error: {e}", file=sys.stderr)
-        sys.exit(1)
+    cli.exit_with(main)

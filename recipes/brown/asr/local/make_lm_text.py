@@ -11,13 +11,13 @@ words, one a line, sorted in C order).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from toolkit.errors import InputError, ToolkitError
+from toolkit import cli
+from toolkit.errors import InputError
 from toolkit.io.atomic import atomic_write
 from toolkit.io.table import read_table
-from toolkit.log import get_logger, setup_logging
+from toolkit.log import get_logger
 from toolkit.synth.plan import read_sentences
 
 _log = get_logger("make_lm_text")
@@ -65,9 +65,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    setup_logging()
-    try:
-        sys.exit(main())
-    except ToolkitError as e:
-        print(f"make_lm_text.py: error: {e}", file=sys.stderr)
-        sys.exit(1)
+    cli.exit_with(main)

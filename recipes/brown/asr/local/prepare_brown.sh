@@ -93,36 +93,14 @@ python -m toolkit.bin.make_synth_plan --seed "$seed" --sentences "$corpus/senten
   --noise-frac "$noise_frac" --snr-min "$snr_min" --snr-max "$snr_max" \
   --speakers "$corpus/speakers.json" "$corpus/plan.jsonl"
 
-# Synthesize into wav.tmp and swap it in only when every job succeeded: a failed run
-# leaves the previous corpus (and the data directories pointing at it) intact.
-log "Synthesizing with $nj jobs (progress in $corpus/log/synth.*.log)"
-rm -rf "$corpus/wav.tmp" "$corpus/wav.old"
-start=$(date +%s)
-if ! $cmd JOB=1:"$nj" "$corpus/log/synth.JOB.log" \
-    python -m toolkit.bin.synthesize_corpus --part JOB --num-parts "$nj" \
-    "$corpus/plan.jsonl" "$corpus/wav.tmp"; then
-  grep -h "synthesize_corpus: error:" "$corpus"/log/synth.*.log >&2 || true
-  log "Synthesis failed; see $corpus/log/synth.*.log"
-  exit 1
-fi
-log "Synthesis took $(( $(date +%s) - start )) s"
-if [ -d "$corpus/wav" ]; then mv "$corpus/wav" "$corpus/wav.old"; fi
-mv "$corpus/wav.tmp" "$corpus/wav"
-rm -rf "$corpus/wav.old"
-
-log "Writing the data directories under $data"
-python -m toolkit.bin.make_synth_data_dirs --nj "$nj" --stats "$corpus/stats.json" \
-  "$corpus/plan.jsonl" "$corpus/wav" "$data"
+render_corpus.sh --cmd "$cmd" --nj "$nj" "$corpus/plan.jsonl" "$corpus" "$data"
 sets=()
 held_out=()
 for split in train dev test; do
   n=n_$split
   if [ "${!n}" -gt 0 ]; then
-    python -m toolkit.bin.validate_data_dir --no-feats "$data/$split"
     sets+=("$data/$split")
     [ $split = train ] || held_out+=(--exclude "$data/$split/text")
-  else
-    rm -rf "${data:?}/$split"  # no such split this time: drop a previous run's
   fi
 done
 

@@ -21,15 +21,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Container, Iterator
 
+from toolkit import cli
 from toolkit.errors import InputError, ToolkitError
 from toolkit.io.atomic import atomic_write
 from toolkit.lang.cmu import cmu_pronunciations
-from toolkit.log import get_logger, setup_logging
+from toolkit.log import get_logger
 
 _log = get_logger("prepare_brown_text")
 
@@ -172,9 +172,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    setup_logging()
-    try:
-        sys.exit(main())
-    except ToolkitError as e:
-        print(f"prepare_brown_text.py: error: {e}", file=sys.stderr)
-        sys.exit(1)
+    cli.exit_with(main)

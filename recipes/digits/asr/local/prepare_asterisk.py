@@ -16,17 +16,17 @@ from __future__ import annotations
 import argparse
 import gzip
 import random
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from toolkit import cli
 from toolkit.data.datadir import DataDir
 from toolkit.data.durations import format_duration
 from toolkit.errors import InputError, ToolkitError
 from toolkit.io.atomic import atomic_dir
-from toolkit.log import get_logger, setup_logging
+from toolkit.log import get_logger
 from toolkit.synth.synthesize import SAMPLE_RATE, convert_audio, read_pcm16, write_pcm16
 
 _log = get_logger("prepare_asterisk")
@@ -160,9 +160,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    setup_logging()
-    try:
-        sys.exit(main())
-    except ToolkitError as e:
-        print(f"prepare_asterisk.py: error: {e}", file=sys.stderr)
-        sys.exit(1)
+    cli.exit_with(main)
