@@ -85,7 +85,9 @@ def run_pool(
 ) -> PoolOutcome:
     """Run `jobs` in order, at most `max_running` at once; return when all have ended or a signal stopped them.
 
-    With `num_threads`, each job gets OMP_NUM_THREADS and MKL_NUM_THREADS set to it. With
+    Each job gets OMP_NUM_THREADS, MKL_NUM_THREADS and OPENBLAS_NUM_THREADS set to
+    `num_threads` (default 1): jobs are scheduled one per `num_threads` CPUs, and BLAS
+    libraries that grab every core would oversubscribe the machine. With
     `gpus_per_job` > 0, each running job holds that many of `gpus` (ids as in
     CUDA_VISIBLE_DEVICES) exclusively and sees only those. Must be called from the main thread.
     """
@@ -93,10 +95,8 @@ def run_pool(
         raise ToolkitError(f"at most {max_running} jobs at once: need at least 1")
     if gpus_per_job > len(gpus):
         raise ToolkitError(f"each job needs {gpus_per_job} GPUs but only {len(gpus)} are visible")
-    base_env: dict[str, str] = {}
-    if num_threads is not None:
-        base_env = {"OMP_NUM_THREADS": str(num_threads), "MKL_NUM_THREADS": str(num_threads)}
     threads = num_threads or 1
+    base_env = {var: str(threads) for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
 
     results: list[JobResult | None] = [None] * len(jobs)
     pending = deque(range(len(jobs)))

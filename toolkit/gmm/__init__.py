@@ -1,0 +1,1 @@
+"""GMM acoustic models: diagonal GMMs for all pdfs, their statistics, ML update, mixing up, the model file."""
