@@ -1,0 +1,74 @@
+"""FSTs and lattices as arrays: every arc and final weight exactly, and back to an FST."""
+import kaldifst
+import numpy as np
+import pytest
+
+from toolkit.errors import ToolkitError
+from toolkit.io.fst_arrays import (
+    FstArrays,
+    arrays_to_fst,
+    fst_to_arrays,
+    lattice_to_arrays,
+)
+
+
+def test_lattice_arcs_and_finals():
+    lat = kaldifst.Lattice()
+    for _ in range(4):
+        lat.add_state()
+    lat.start = 1
+    W = kaldifst.LatticeWeight
+    arcs = [(1, 5, 7, 0.5, 1.25, 0), (1, 0, 0, 0.0, 0.0, 2), (0, 3, 0, 1e-7, 123456.789, 3), (2, 4, 9, 2.0, -1.5, 3)]
+    for s, i, o, g, a, d in arcs:
+        lat.add_arc(s, kaldifst.LatticeArc(i, o, W(g, a), d))
+    lat.set_final(3, W(0.25, 0.75))
+    t = lattice_to_arrays(lat)
+    assert t.start == 1 and t.num_states == 4
+    by_state = sorted(arcs, key=lambda a: a[0])  # grouped by source state, in state order
+    assert t.src.tolist() == [a[0] for a in by_state]
+    assert t.ilabel.tolist() == [a[1] for a in by_state] and t.olabel.tolist() == [a[2] for a in by_state]
+    assert t.dst.tolist() == [a[5] for a in by_state]
+    np.testing.assert_array_equal(t.graph, np.float32([a[3] for a in by_state]))
+    np.testing.assert_array_equal(t.acoustic, np.float32([a[4] for a in by_state]))
+    assert t.final_graph.tolist() == [np.inf, np.inf, np.inf, 0.25] and t.final_acoustic[3] == 0.75
+    assert lattice_to_arrays(kaldifst.Lattice()).num_states == 0
+
+
+def test_fst_round_trip_against_the_arc_iterator():
+    rng = np.random.default_rng(0)
+    f = kaldifst.StdVectorFst()
+    for _ in range(50):
+        f.add_state()
+    f.start = 3
+    expected = []
+    for s in range(50):
+        for _ in range(rng.integers(0, 5)):
+            arc = (s, int(rng.integers(0, 100)), int(rng.integers(0, 100)), float(np.float32(rng.normal())),
+                   int(rng.integers(0, 50)))
+            f.add_arc(s, kaldifst.StdArc(arc[1], arc[2], arc[3], arc[4]))
+            expected.append(arc)
+        if s % 7 == 0:
+            f.set_final(s, 0.5 * s)
+    t = fst_to_arrays(f)
+    got = list(zip(t.src.tolist(), t.ilabel.tolist(), t.olabel.tolist(), t.weight.tolist(), t.dst.tolist()))
+    assert got == expected and t.start == 3
+    assert [s for s in range(50) if np.isfinite(t.final[s])] == list(range(0, 50, 7))
+    back = arrays_to_fst(t)
+    iterated = [(s, a.ilabel, a.olabel, a.weight.value, a.nextstate) for s in range(back.num_states)
+                for a in kaldifst.ArcIterator(back, s)]
+    assert iterated == expected and back.start == 3 and back.final(14).value == 7.0
+    # the FST read back is usable by OpenFst algorithms (properties are recomputed)
+    kaldifst.arcsort(back, sort_type="ilabel")
+    assert back.num_states == 50
+    # a const FST is accepted too
+    assert fst_to_arrays(kaldifst.StdConstFst(f)).src.tolist() == t.src.tolist()
+
+
+def test_arcs_in_any_order_are_grouped_by_state():
+    a = FstArrays(0, np.array([1, 0, 1]), np.array([5, 6, 7]), np.array([0, 0, 0]), np.array([0.0, 1.0, 2.0]),
+                  np.array([0, 1, 1]), np.array([np.inf, 0.0]))
+    t = fst_to_arrays(arrays_to_fst(a))
+    assert t.src.tolist() == [0, 1, 1] and t.ilabel.tolist() == [6, 5, 7]
+    with pytest.raises(ToolkitError, match="do not exist"):
+        arrays_to_fst(FstArrays(0, np.array([0]), np.array([1]), np.array([1]), np.array([0.0]), np.array([2]),
+                                np.array([0.0])))

@@ -1,0 +1,1 @@
+"""Decoding and alignment with kaldi-decoder over graphs whose input labels are transition ids."""

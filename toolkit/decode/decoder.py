@@ -1,0 +1,259 @@
+"""Viterbi decoding and alignment of one utterance with kaldi-decoder, from per-pdf log-likelihoods.
+
+kaldi-decoder's DecodableCtc reads a dense (T, num_tids) matrix whose column tid-1 is what
+input label `tid` scores on each frame. `decodable_matrix` builds it from the (T, num_pdfs)
+log-likelihoods the acoustic model computes: acoustic_scale * loglike[:, tid2pdf[tid]],
+plus, for training graphs (compiled without transition probabilities, as Kaldi's are), the
+scaled transition log-probability of each tid; every arc with a tid consumes exactly one
+frame, so adding it to the column is the same as Kaldi's AddTransitionProbs on the graph.
+
+- `align`: FasterDecoder with a retry beam, as gmm-align-compiled.
+- `decode_lattice`: LatticeSimpleDecoder; its raw (state-level) lattice has graph costs
+  and acoustic costs with the acoustic scale divided out, as Kaldi's lattices store them.
+  `best_paths(lattice, lm_weights, penalties)` then gives the best path under
+  graph + acoustic / lm_weight + penalty * words at every grid point (Kaldi's score.sh:
+  lattice-scale --inv-acoustic-scale=LMWT | lattice-add-penalty | lattice-best-path),
+  so one decoding serves a whole LM-weight / insertion-penalty sweep; `best_path_at`
+  is one grid point.
+- `decode_best_path`: FasterDecoder best path only (no lattice), for speed.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import kaldi_decoder
+import kaldifst
+import numpy as np
+
+from toolkit.errors import ToolkitError
+from toolkit.hmm.transition_model import TransitionModel
+from toolkit.io.fst_arrays import lattice_to_arrays
+
+
+@dataclass
+class Hypothesis:
+    """A decoded or aligned path.
+
+    `words` (word ids), `alignment` (T,) int32 transition ids; `graph_cost` is the sum of the
+    graph's weights along the path (with transition probabilities added by `align`,
+    without insertion penalties), `acoustic_cost` = -sum of the frames' log-likelihoods,
+    unscaled. The path's decoding cost was graph_cost + acoustic_scale * acoustic_cost.
+    """
+
+    words: list[int]
+    alignment: np.ndarray
+    graph_cost: float
+    acoustic_cost: float
+
+
+def decodable_matrix(
+    loglikes: np.ndarray,
+    trans_model: TransitionModel,
+    acoustic_scale: float,
+    tid_log_probs: np.ndarray | None = None,
+) -> np.ndarray:
+    """(T, num_tids) float32: column tid-1 = acoustic_scale * loglikes[:, tid2pdf[tid]] (+ tid_log_probs[tid]).
+
+    `loglikes`: (T, num_pdfs) per-pdf log-likelihoods; `tid_log_probs`: (num_tids + 1,) or None.
+    """
+    loglikes = np.asarray(loglikes)
+    if loglikes.ndim != 2 or loglikes.shape[1] != trans_model.num_pdfs:
+        raise ToolkitError(
+            f"log-likelihoods have shape {loglikes.shape}, the model has {trans_model.num_pdfs} pdfs"
+        )
+    # Scale the (T, num_pdfs) matrix before spreading it over the (more) transition ids.
+    m = np.take(loglikes.astype(np.float32) * np.float32(acoustic_scale), trans_model.tid2pdf[1:], axis=1)
+    if tid_log_probs is not None:
+        m += np.asarray(tid_log_probs[1:], dtype=np.float32)
+    return m
+
+
+def _acoustic_cost(loglikes: np.ndarray, trans_model: TransitionModel, ali: np.ndarray) -> float:
+    return -float(np.sum(loglikes[np.arange(ali.size), trans_model.tid2pdf[ali]], dtype=np.float64))
+
+
+def _hypothesis_from_path(path: kaldifst.Lattice, loglikes: np.ndarray, trans_model: TransitionModel,
+                          acoustic_scale: float) -> Hypothesis:
+    """Words and alignment of a linear lattice; graph cost = its path's total minus the scaled acoustics."""
+    ok, tids, words, weight = kaldifst.get_linear_symbol_sequence(path)
+    if not ok:
+        raise ToolkitError("the decoder's best path is not linear")
+    ali = np.asarray(tids, dtype=np.int32)
+    if ali.size != loglikes.shape[0]:
+        raise ToolkitError(f"best path has {ali.size} transition ids for {loglikes.shape[0]} frames")
+    ac = _acoustic_cost(loglikes, trans_model, ali)
+    total = weight.value1 + weight.value2
+    return Hypothesis(list(words), ali, total - acoustic_scale * ac, ac)
+
+
+def align(
+    graph: kaldifst.StdFst,
+    loglikes: np.ndarray,
+    trans_model: TransitionModel,
+    *,
+    acoustic_scale: float = 0.1,
+    transition_scale: float = 1.0,
+    self_loop_scale: float = 0.1,
+    beam: float = 10.0,
+    retry_beam: float = 40.0,
+) -> Hypothesis | None:
+    """Forced alignment through a training graph (gmm-align-compiled); None if no final state is reached.
+
+    The graph's own weights are kept and the transition log-probabilities (with the two
+    scales) are added; a failure at `beam` is retried once at `retry_beam` (0: no retry).
+    The Hypothesis's graph_cost includes those transition costs.
+    """
+    tid_log_probs = trans_model.scaled_log_probs(transition_scale, self_loop_scale)
+    matrix = decodable_matrix(loglikes, trans_model, acoustic_scale, tid_log_probs)
+    if matrix.shape[0] == 0:
+        return None
+    for b in (beam, retry_beam) if retry_beam > beam else (beam,):
+        decoder = kaldi_decoder.FasterDecoder(graph, kaldi_decoder.FasterDecoderOptions(beam=b))
+        decoder.decode(kaldi_decoder.DecodableCtc(matrix))
+        if decoder.reached_final():
+            ok, path = decoder.get_best_path()
+            if ok:
+                return _hypothesis_from_path(path, loglikes, trans_model, acoustic_scale)
+    return None
+
+
+def decode_best_path(
+    graph: kaldifst.StdFst,
+    loglikes: np.ndarray,
+    trans_model: TransitionModel,
+    *,
+    acoustic_scale: float = 0.1,
+    beam: float = 13.0,
+    max_active: int = 7000,
+    min_active: int = 200,
+) -> tuple[Hypothesis, bool] | None:
+    """(best path, whether it reached a final state) with FasterDecoder (gmm-decode-faster); None if no path
+    (e.g. no frames). Without a final state the best partial path is returned, as Kaldi's decoders do."""
+    matrix = decodable_matrix(loglikes, trans_model, acoustic_scale)
+    if matrix.shape[0] == 0:
+        return None
+    options = kaldi_decoder.FasterDecoderOptions(beam=beam, max_active=max_active, min_active=min_active)
+    decoder = kaldi_decoder.FasterDecoder(graph, options)
+    decoder.decode(kaldi_decoder.DecodableCtc(matrix))
+    final = decoder.reached_final()
+    ok, path = decoder.get_best_path(use_final_probs=True)  # the best token if no final state was reached
+    if not ok or path.start < 0:
+        return None
+    return _hypothesis_from_path(path, loglikes, trans_model, acoustic_scale), final
+
+
+def decode_lattice(
+    graph: kaldifst.StdFst,
+    loglikes: np.ndarray,
+    trans_model: TransitionModel,
+    *,
+    acoustic_scale: float = 0.1,
+    beam: float = 13.0,
+    lattice_beam: float = 6.0,
+) -> tuple[kaldifst.Lattice, bool] | None:
+    """(raw lattice, whether a final state was reached) from LatticeSimpleDecoder; None if it produced none
+    (e.g. no frames).
+
+    Lattice arcs: input transition ids, output word ids, weights (graph cost, acoustic cost
+    with the acoustic scale divided out). Without a final state, the last frame's states end it.
+    """
+    if acoustic_scale <= 0:
+        raise ToolkitError(f"acoustic scale must be positive, got {acoustic_scale}")
+    matrix = decodable_matrix(loglikes, trans_model, acoustic_scale)
+    if matrix.shape[0] == 0:
+        return None
+    config = kaldi_decoder.LatticeSimpleDecoderConfig(beam=beam, lattice_beam=lattice_beam)
+    decoder = kaldi_decoder.LatticeSimpleDecoder(graph, config)
+    decoder.decode(kaldi_decoder.DecodableCtc(matrix))
+    final = math.isfinite(decoder.final_relative_cost())
+    # Without a final state Kaldi's GetRawLattice makes every surviving state of the last frame final.
+    ok, lattice = decoder.get_raw_lattice(use_final_probs=True)
+    if not ok or lattice.start < 0:
+        return None
+    kaldifst.scale_lattice(kaldifst.lattice_scale(lmwt=1.0, acwt=1.0 / acoustic_scale), lattice)
+    return lattice, final
+
+
+def best_paths(
+    lattice: kaldifst.Lattice, lm_weights: Sequence[float], word_ins_penalties: Sequence[float] = (0.0,)
+) -> dict[tuple[float, float], Hypothesis]:
+    """Best path of a `decode_lattice` lattice at every (lm_weight, word_ins_penalty) of the grid.
+
+    The cost of a path is graph + acoustic / lm_weight + penalty * #words, as Kaldi's
+    score.sh ranks paths (lattice-scale --inv-acoustic-scale=LMWT | lattice-add-penalty |
+    lattice-best-path). All grid points are found in one pass over the lattice in
+    topological order. The returned costs are the path's own (graph cost without the
+    penalty, unscaled acoustic cost). ToolkitError if the lattice has no complete path.
+    """
+    grid = [(float(w), float(p)) for w in lm_weights for p in word_ins_penalties]
+    if not grid:
+        return {}
+    if min(w for w, _ in grid) <= 0:
+        raise ToolkitError(f"LM weights must be positive, got {list(lm_weights)}")
+    lat = lattice_to_arrays(lattice)
+    S, K = lat.num_states, len(grid)
+    if lat.start < 0:
+        raise ToolkitError("the lattice is empty")
+    inv_w = np.array([1.0 / w for w, _ in grid])
+    penalty = np.array([p for _, p in grid])
+    arc_cost = lat.graph[:, None] + lat.acoustic[:, None] * inv_w + (lat.olabel != 0)[:, None] * penalty
+    final_cost = lat.final_graph[:, None] + lat.final_acoustic[:, None] * inv_w
+
+    # Kahn's algorithm, one frontier (states whose predecessors are all done) at a time.
+    arc_count = np.bincount(lat.src, minlength=S)
+    first_arc = np.cumsum(arc_count) - arc_count
+    in_degree = np.bincount(lat.dst, minlength=S)
+    cost = np.full((S, K), np.inf)
+    cost[lat.start] = 0.0
+    back = np.full((S, K), -1, dtype=np.int64)  # best incoming arc
+    frontier = np.flatnonzero(in_degree == 0)
+    done = 0
+    while frontier.size:
+        done += frontier.size
+        n = arc_count[frontier]
+        arcs = np.repeat(first_arc[frontier], n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+        if arcs.size == 0:
+            break
+        dst = lat.dst[arcs]
+        cand = cost[lat.src[arcs]] + arc_cost[arcs]
+        np.minimum.at(cost, dst, cand)
+        rows, cols = np.nonzero((cand == cost[dst]) & np.isfinite(cand))
+        back[dst[rows], cols] = arcs[rows]
+        states, counts = np.unique(dst, return_counts=True)
+        in_degree[states] -= counts
+        frontier = states[in_degree[states] == 0]
+    if done < S:
+        raise ToolkitError("the lattice has a cycle")
+
+    total = cost + final_cost
+    best = np.argmin(total, axis=0)
+    if not np.all(np.isfinite(total[best, np.arange(K)])):
+        raise ToolkitError("the lattice has no complete path")
+    # Trace all grid points back at once; steps[i, k] is the i-th arc from the end (-1 once done).
+    columns, state, steps = np.arange(K), best.copy(), []
+    while True:
+        arc = back[state, columns]
+        live = arc >= 0
+        if not live.any():
+            break
+        steps.append(arc)
+        state = np.where(live, lat.src[np.maximum(arc, 0)], state)
+    steps = np.array(steps, dtype=np.int64).reshape(-1, K)
+    out = {}
+    for k, (w, p) in enumerate(grid):
+        path = steps[:, k][steps[:, k] >= 0][::-1]
+        ilabels, olabels = lat.ilabel[path], lat.olabel[path]
+        out[(w, p)] = Hypothesis(
+            olabels[olabels != 0].tolist(),
+            ilabels[ilabels != 0].astype(np.int32),
+            float(lat.graph[path].sum() + lat.final_graph[best[k]]),
+            float(lat.acoustic[path].sum() + lat.final_acoustic[best[k]]),
+        )
+    return out
+
+
+def best_path_at(lattice: kaldifst.Lattice, lm_weight: float, word_ins_penalty: float = 0.0) -> Hypothesis:
+    """`best_paths` at one grid point."""
+    return best_paths(lattice, [lm_weight], [word_ins_penalty])[(float(lm_weight), float(word_ins_penalty))]
