@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Monophone GMM-HMM training from a flat start, as Kaldi's steps/train_mono.sh: one
+# Gaussian per pdf from global statistics, equally spaced alignments through each
+# utterance's training graph, then Viterbi training with realignment on a schedule while
+# the Gaussian count grows towards --totgauss. Statistics are accumulated by --nj jobs over
+# the speaker splits of the data and summed. Writes <dir>/final.mdl, alignments
+# <dir>/ali.JOB.ark (transition ids), <dir>/feat_opts, <dir>/train_seconds, logs in <dir>/log.
+
+# Begin configuration section.
+cmd=run_local.sh
+nj=2
+stage=-4
+num_iters=40        # training iterations
+max_iter_inc=30     # the Gaussian count grows until this iteration
+totgauss=1000       # target number of Gaussians
+power=0.25          # exponent of the occupancy in allocating Gaussians to pdfs
+realign_iters="1 2 3 4 5 6 7 8 9 10 12 14 16 18 20 23 26 29 32 35 38"
+feat_opts="--cmvn --delta-order 2"   # feature pipeline: per-speaker CMN, deltas
+# End configuration section.
+
+echo "$0 $*"
+[ -n "${TOOLKIT_ROOT:-}" ] || . ./path.sh
+. parse_options.sh || exit 1
+. log.sh
+
+if [ $# -ne 3 ]; then
+  cat >&2 <<EOU
+Usage: $0 [options] <data-dir> <lang-dir> <exp-dir>
+ e.g.: $0 --nj 2 data/train data/lang exp/mono
+Options: --cmd --nj --num-iters --totgauss --max-iter-inc --power --realign-iters --feat-opts --stage
+EOU
+  exit 1
+fi
+set -euo pipefail
+
+data=$1
+lang=$2
+dir=$3
+for f in "$data/feats.scp" "$data/cmvn.scp" "$data/text" "$lang/topo" "$lang/L.fst"; do
+  [ -f "$f" ] || { log "Expected file $f to exist"; exit 1; }
+done
+mkdir -p "$dir/log"
+echo "$feat_opts" > "$dir/feat_opts"
+start=$(date +%s)
+sdata=$data/split$nj
+python -m toolkit.bin.split_data_dir "$data" "$nj"
+
+if [ $stage -le -3 ]; then
+  log "Initializing the monophone model"
+  python -m toolkit.bin.gmm_init_mono $feat_opts "$data" "$lang" "$dir/0.mdl" 2> "$dir/log/init.log" \
+    || { cat "$dir/log/init.log" >&2; exit 1; }
+fi
+numgauss=$(python -m toolkit.bin.gmm_info "$dir/0.mdl" | awk '$1 == "gaussians" {print $2}')
+incgauss=$(( (totgauss - numgauss) / max_iter_inc ))
+
+if [ $stage -le -2 ]; then
+  log "Compiling training graphs"
+  $cmd JOB=1:$nj "$dir/log/compile_graphs.JOB.log" \
+    python -m toolkit.bin.compile_train_graphs "$lang" "$dir/0.mdl" "$sdata/JOB/text" "$dir/fsts.JOB.ark"
+fi
+
+if [ $stage -le -1 ]; then
+  log "Aligning data equally (pass 0)"
+  $cmd JOB=1:$nj "$dir/log/align.0.JOB.log" \
+    python -m toolkit.bin.align_equal "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
+fi
+
+if [ $stage -le 0 ]; then
+  log "Estimating from the equal alignments"
+  $cmd JOB=1:$nj "$dir/log/acc.0.JOB.log" \
+    python -m toolkit.bin.gmm_acc_stats $feat_opts "$dir/0.mdl" "$sdata/JOB" "$dir/ali.JOB.ark" "$dir/0.JOB.acc"
+  # The first update may leave Gaussians with little data: a lower occupancy floor, as Kaldi.
+  python -m toolkit.bin.gmm_est --min-gaussian-occupancy 3 --mix-up $numgauss --power $power \
+    "$dir/0.mdl" "$dir"/0.*.acc "$dir/1.mdl" 2> "$dir/log/update.0.log" \
+    || { cat "$dir/log/update.0.log" >&2; exit 1; }
+  rm -f "$dir"/0.*.acc
+fi
+
+beam=6  # the first realignment, from a weak model, uses a narrow beam; then 10
+x=1
+while [ $x -lt $num_iters ]; do
+  if [ $stage -le $x ]; then
+    if echo " $realign_iters " | grep -q " $x "; then
+      $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
+        python -m toolkit.bin.gmm_align $feat_opts --beam $beam --retry-beam $((beam * 4)) \
+          "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
+    fi
+    $cmd JOB=1:$nj "$dir/log/acc.$x.JOB.log" \
+      python -m toolkit.bin.gmm_acc_stats $feat_opts "$dir/$x.mdl" "$sdata/JOB" "$dir/ali.JOB.ark" "$dir/$x.JOB.acc"
+    python -m toolkit.bin.gmm_est --mix-up $numgauss --power $power \
+      "$dir/$x.mdl" "$dir"/$x.*.acc "$dir/$((x + 1)).mdl" 2> "$dir/log/update.$x.log" \
+      || { cat "$dir/log/update.$x.log" >&2; exit 1; }
+    rm -f "$dir"/$x.*.acc
+    log "Iteration $x: avg like per frame $(grep -o 'avg like per frame = [-0-9.]*' "$dir/log/update.$x.log" | awk '{print $NF}'), $numgauss Gaussians"
+  fi
+  [ $x -le $max_iter_inc ] && numgauss=$((numgauss + incgauss))
+  beam=10
+  x=$((x + 1))
+done
+
+cp "$dir/$num_iters.mdl" "$dir/final.mdl.tmp" && mv "$dir/final.mdl.tmp" "$dir/final.mdl"
+echo $(( $(date +%s) - start )) > "$dir/train_seconds"
+log "Done training the monophone system in $dir ($(cat "$dir/train_seconds") s)"
