@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Connected-digits ASR in the manner of Kaldi's egs/tidigits: a synthetic multi-speaker
 # digits corpus (espeak-ng and flite voices, speaker-disjoint splits), the CMU lexicon,
-# a digit-loop grammar, MFCC features with per-speaker CMVN.
+# a digit-loop grammar, MFCC features with per-speaker CMVN, a monophone GMM-HMM trained
+# from a flat start, HCLG decoding with the LM weight and insertion penalty chosen on dev.
 #
 #   ./run.sh                          # everything, from corpus generation
 #   ./run.sh --stage 3                # resume at stage 3
 #   ./run.sh --corpus-dir DIR         # train and test on an existing corpus (DIR/data/{train,dev,test})
-#   ./run.sh --test-sets "dev test extra"   # also prepare data/extra (a Kaldi data dir you placed there)
+#   ./run.sh --test-sets "dev test extra"   # also decode data/extra (a Kaldi data dir you placed there)
+#   ./run.sh --corpus-dir DIR --work-dir ref # keep that corpus's data/ and exp/ apart, under ref/
+# RESULTS.md (beside run.sh) gets one section per work directory that has results.
 
 # Begin configuration section.
 stage=0
@@ -19,6 +22,7 @@ n_dev=300
 n_test=600
 real_speech=true      # also prepare the Asterisk real-speech test sets
 test_sets="dev test"  # data sets to decode and score; any Kaldi data dir under data/
+work_dir=.            # where data/, exp/, corpus/ and mfcc/ go, relative to the recipe
 # End configuration section.
 
 help_message="Usage: $0 [options]
@@ -28,22 +32,29 @@ Options (defaults in the configuration section of $0):
   --corpus-dir DIR           use DIR/data/{train,dev,test} instead of generating a corpus
   --seed S --n-train N --n-dev N --n-test N   generated corpus
   --real-speech true|false   prepare data/asterisk* (real speech, out of domain)
-  --test-sets \"dev test\"     data sets under data/ to decode and score"
+  --test-sets \"dev test\"     data sets under data/ to decode and score
+  --work-dir DIR             put data/, exp/, corpus/, mfcc/ under DIR (default: the recipe)"
 
-echo "$0 $*"
+cmdline="$0 $*"
+echo "$cmdline"
 cd "$(dirname "$0")"
+recipe=$(pwd)
 . ./path.sh
 . ./cmd.sh
 . parse_options.sh || exit 1
 . log.sh
 set -euo pipefail
+mkdir -p "$work_dir"
+cd "$work_dir"
 
 eval_sets=$test_sets
 if $real_speech; then eval_sets="$eval_sets asterisk_isolated asterisk_connected"; fi
 
 if [ $stage -le 0 ] && [ $stop_stage -ge 0 ]; then
   stage_banner 0 "Corpus: data/{train,dev,test}"
+  mkdir -p exp
   if [ -n "$corpus_dir" ]; then
+    echo "corpus $(cd "$corpus_dir" && pwd) (--corpus-dir)" > exp/corpus_label
     for s in train dev test; do
       [ -d "$corpus_dir/data/$s" ] || { log "No $corpus_dir/data/$s (expected DIR/data/{train,dev,test})"; exit 1; }
       python -m toolkit.bin.validate_data_dir --no-feats "$corpus_dir/data/$s"
@@ -53,15 +64,16 @@ if [ $stage -le 0 ] && [ $stop_stage -ge 0 ]; then
       python -m toolkit.bin.get_utt2dur --nj $nj "data/$s"
     done
   else
-    local/prepare_digits.sh --cmd "$train_cmd" --nj $nj --seed $seed \
+    "$recipe/local/prepare_digits.sh" --cmd "$train_cmd" --nj $nj --seed $seed \
       --n-train $n_train --n-dev $n_dev --n-test $n_test corpus/digits data
+    echo "generated corpus (local/prepare_digits.sh, seed $seed)" > exp/corpus_label
   fi
 fi
 
 if [ $stage -le 1 ] && [ $stop_stage -ge 1 ]; then
   stage_banner 1 "Real speech: data/asterisk_{isolated,connected} (Debian asterisk-core-sounds-en-wav)"
   if $real_speech; then
-    local/prepare_asterisk.sh --download-dir downloads corpus/asterisk data/asterisk
+    "$recipe/local/prepare_asterisk.sh" --download-dir downloads corpus/asterisk data/asterisk
   else
     log "Skipped (--real-speech false)"
   fi
@@ -81,9 +93,42 @@ if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
   stage_banner 3 "MFCC features and per-speaker CMVN"
   for s in train $eval_sets; do
     [ -d "data/$s" ] || { log "No data/$s: place a Kaldi data directory there or drop it from --test-sets"; exit 1; }
-    make_features.sh --cmd "$train_cmd" --nj $nj --type mfcc --feat-config conf/mfcc.conf \
+    make_features.sh --cmd "$train_cmd" --nj $nj --type mfcc --feat-config "$recipe/conf/mfcc.conf" \
       "data/$s" "exp/make_mfcc/$s" mfcc
   done
+fi
+
+if [ $stage -le 4 ] && [ $stop_stage -ge 4 ]; then
+  stage_banner 4 "Monophone GMM-HMM (flat start)"
+  train_mono.sh --cmd "$train_cmd" --nj $nj data/train data/lang exp/mono
+fi
+
+if [ $stage -le 5 ] && [ $stop_stage -ge 5 ]; then
+  stage_banner 5 "Monophone: graph, decoding dev (tuning), then every other set at the dev setting"
+  python -m toolkit.bin.make_graph data/lang_test exp/mono exp/mono/graph
+  decode.sh --cmd "$decode_cmd" --nj $nj exp/mono/graph data/dev exp/mono/decode_dev
+  for s in $eval_sets; do
+    [ $s = dev ] && continue
+    decode.sh --cmd "$decode_cmd" --nj $nj --chosen-on exp/mono/decode_dev exp/mono/graph data/$s exp/mono/decode_$s
+  done
+fi
+
+if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
+  stage_banner 6 "Alignments of the training data with the monophone system (for the next systems)"
+  align_si.sh --cmd "$train_cmd" --nj $nj data/train data/lang exp/mono exp/mono_ali
+fi
+
+if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
+  stage_banner 7 "RESULTS.md and exp/results.json"
+  cd "$recipe"  # decode directories are named relative to the recipe
+  sections=()
+  for exp in exp */exp; do
+    ls "$exp"/*/decode_*/scoring.json >/dev/null 2>&1 || continue
+    sections+=("$(cat "$exp/corpus_label" 2>/dev/null || echo "$exp")=$exp")
+  done
+  python -m toolkit.bin.write_results --title "Digits ASR (recipes/digits/asr)" \
+    --command "$cmdline" --sets "$eval_sets" RESULTS.md "${sections[@]}"
+  cat RESULTS.md
 fi
 
 log "Done (stages $stage..$stop_stage)"

@@ -1,0 +1,54 @@
+"""The digits recipe end to end on a tiny corpus: data, lang, features, monophone training, graph, decoding, scoring.
+
+Sizes and iterations are cut so that it runs in about a minute; what it checks is the
+plumbing between the stages and the contracts of their outputs, not accuracy.
+"""
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RECIPE = ROOT / "recipes" / "digits" / "asr"
+
+
+def _run(cmd: str, cwd: Path) -> str:
+    proc = subprocess.run(["bash", "-c", f". {RECIPE}/path.sh; set -e; {cmd}"], cwd=cwd, capture_output=True, text=True)
+    assert proc.returncode == 0, f"{cmd}\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    return proc.stdout + proc.stderr
+
+
+def test_digits_recipe_tiny(tmp_path):
+    work = tmp_path / "work"
+    _run(f"{RECIPE}/run.sh --work-dir {work} --stop-stage 3 --real-speech false "
+         "--n-train 60 --n-dev 12 --n-test 12 --nj 2", tmp_path)
+    for s in ("train", "dev", "test"):
+        assert (work / "data" / s / "feats.scp").is_file() and (work / "data" / s / "cmvn.scp").is_file()
+    assert (work / "data/lang_test/G.fst").is_file()
+
+    _run("train_mono.sh --nj 2 --num-iters 4 --max-iter-inc 2 --totgauss 120 --realign-iters '2' "
+         "data/train data/lang exp/mono", work)
+    assert (work / "exp/mono/final.mdl").is_file() and int((work / "exp/mono/train_seconds").read_text()) >= 0
+    info = _run("python -m toolkit.bin.gmm_info exp/mono/final.mdl", work)
+    assert re.search(r"^feature-dim 39$", info, re.M)
+
+    _run(f"{RECIPE}/run.sh --work-dir {work} --stage 5 --stop-stage 6 --real-speech false --nj 2", tmp_path)
+    best = (work / "exp/mono/decode_dev/best_wer").read_text()
+    assert re.match(r"%WER \d+\.\d\d \[ \d+ / \d+, \d+ ins, \d+ del, \d+ sub \] exp/mono/decode_dev/wer_\d+_[\d.]+$",
+                    best.strip())
+    dev = json.loads((work / "exp/mono/decode_dev/scoring.json").read_text())
+    test = json.loads((work / "exp/mono/decode_test/scoring.json").read_text())
+    assert test["settings"] == [f"{dev['lmwt']:g}_{dev['penalty']:g}"]  # test scored once, at dev's choice
+    assert test["words"] == sum(len(line.split()) - 1 for line in (work / "data/test/text").read_text().splitlines())
+    assert list((work / "exp/mono_ali").glob("ali.*.ark"))
+
+    # The alignments can be shown as phones with times, and the scorer's numbers agree with compute_wer.
+    shown = _run("python -m toolkit.bin.show_alignments data/lang/phones.txt exp/mono_ali/final.mdl "
+                 "exp/mono_ali/ali.1.ark | head -3", work)
+    assert shown.strip()
+    setting = f"{dev['lmwt']:g}_{dev['penalty']:g}"
+    cat = " ".join(str(p) for p in sorted((work / "exp/mono/decode_dev").glob(f"hyp.*/{setting}.txt")))
+    out = _run(f"cat {cat} > hyp.txt; python -m toolkit.bin.compute_wer --mode all data/dev/text hyp.txt", work)
+    assert f"[ {dev['errors']} / {dev['words']}," in out
+    assert os.path.isfile(work / "exp/mono/decode_test/per_utt")

@@ -1,0 +1,76 @@
+"""Scoring a decode directory over its grid: best setting on dev, a fixed setting on test, results files."""
+import json
+
+import pytest
+
+from toolkit.errors import InputError
+from toolkit.scoring.decode_dir import Setting, chosen_setting, score_decode_dir
+from toolkit.scoring.results import collect_results, write_results
+
+
+def _decode_dir(root, hyps_by_setting, jobs=(("u1", "u2"), ("u3",))):
+    """hyps_by_setting: {"10_0": {utt: words}}; each job directory gets its utterances."""
+    for j, utts in enumerate(jobs, start=1):
+        job = root / f"hyp.{j}"
+        job.mkdir(parents=True)
+        for name, hyps in hyps_by_setting.items():
+            (job / f"{name}.txt").write_text("".join(f"{u} {hyps.get(u, '')}\n" for u in utts))
+        (job / "timing.json").write_text(json.dumps({"utterances": len(utts), "audio_seconds": 10.0 * len(utts),
+                                                     "decode_seconds": 0.1 * len(utts)}))
+    return root
+
+
+@pytest.fixture
+def ref(tmp_path):
+    p = tmp_path / "text"
+    p.write_text("u1 one two three\nu2 four five\nu3 six\n")
+    return p
+
+
+def test_best_setting_and_files(tmp_path, ref):
+    d = _decode_dir(tmp_path / "exp/mono/decode_dev", {
+        "7_0": {"u1": "one two", "u2": "four five", "u3": "six six"},       # 1 del + 1 ins
+        "10_0": {"u1": "one two three", "u2": "four nine", "u3": "six"},   # 1 sub
+        "10_0.5": {"u1": "one two three", "u2": "four five", "u3": "six"},  # perfect
+    })
+    setting, stats = score_decode_dir(d, ref)
+    assert setting == Setting(10.0, 0.5) and stats.errors == 0
+    assert (d / "wer_7_0").read_text().splitlines()[0] == "%WER 33.33 [ 2 / 6, 1 ins, 1 del, 0 sub ]"
+    assert (d / "best_wer").read_text().startswith("%WER 0.00 [ 0 / 6, 0 ins, 0 del, 0 sub ]")
+    summary = json.loads((d / "scoring.json").read_text())
+    assert summary["lmwt"] == 10 and summary["penalty"] == 0.5 and summary["settings"] == ["7_0", "10_0", "10_0.5"]
+    assert chosen_setting(d) == Setting(10.0, 0.5)
+
+    # A test set is scored once, at the dev setting, even if another would be better on test.
+    t = _decode_dir(tmp_path / "exp/mono/decode_test", {
+        "7_0": {"u1": "one two three", "u2": "four five", "u3": "six"},
+        "10_0.5": {"u1": "one", "u2": "four five", "u3": "six"},
+    })
+    setting, stats = score_decode_dir(t, ref, [chosen_setting(d)])
+    assert setting == Setting(10.0, 0.5) and (stats.errors, stats.csid[3]) == (2, 2)
+    assert not (t / "wer_7_0").exists()
+
+    results = collect_results(tmp_path / "exp")
+    assert results["mono"]["dev"]["wer"] == 0.0 and results["mono"]["test"]["wer"] == 33.33
+    assert results["mono"]["test"]["rtf"] == pytest.approx(0.01)
+    write_results([("corpus A", results)], tmp_path / "RESULTS.md", "T", "./run.sh", ["dev", "test"])
+    text = (tmp_path / "RESULTS.md").read_text()
+    assert "| mono | 0.00 | 33.33 | 10, 0.5 |  | 0.0100 |" in text
+    assert f"%WER 33.33 [ 2 / 6, 0 ins, 2 del, 0 sub ] {tmp_path}/exp/mono/decode_test\n" in text
+
+
+def test_bad_decode_dirs(tmp_path, ref):
+    with pytest.raises(InputError, match="has it been decoded"):
+        score_decode_dir(tmp_path, ref)
+    d = _decode_dir(tmp_path / "a", {"7_0": {}, "8_0": {}})
+    (d / "hyp.2" / "8_0.txt").unlink()
+    with pytest.raises(InputError, match="8_0 are missing from some of the 2 jobs"):
+        score_decode_dir(d, ref)
+    d = _decode_dir(tmp_path / "b", {"7_0": {}}, jobs=(("u1",), ("u1", "u2")))
+    with pytest.raises(InputError, match="'u1' was decoded by more than one job"):
+        score_decode_dir(d, ref)
+    d = _decode_dir(tmp_path / "c", {"7_0": {}})
+    with pytest.raises(InputError, match="not decoded at setting"):
+        score_decode_dir(d, ref, [Setting(9.0, 0.0)])
+    with pytest.raises(InputError, match="not scored yet"):
+        chosen_setting(d)
