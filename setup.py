@@ -28,4 +28,9 @@ setup(
         "PyYAML>=6.0",
         "pytest>=8",
     ],
+    extras_require={
+        # Independent implementations the tests compare against: KenLM's query code for
+        # perplexity, Kaldi's arpa2fst (through kaldilm) for G.fst.
+        "test": ["kenlm==0.3.0", "kaldilm==1.15.5"],
+    },
 )

@@ -43,6 +43,7 @@ if [ ! -x "$venv/bin/python" ]; then
   echo "$0: creating Python environment in $venv"
   "$python" -m venv "$venv"
 fi
-# Editable install: the recipes run the code in this checkout.
-"$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root"
+# Editable install: the recipes run the code in this checkout; [test] adds the
+# independent implementations the tests compare against (kenlm compiles with g++).
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root[test]"
 echo "$0: environment ready; recipes source path.sh, which activates $venv"
