@@ -53,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         for utt, text in progress(transcripts.items(), "compiling graphs", len(transcripts), unit="utt"):
             words = text.split()
             ids = lang.words.ids(words, oov=oov_word)
-            stats["oov"] += sum(1 for w in words if w not in lang.words)
+            for word in (w for w in words if w not in lang.words):
+                stats["oov"] += 1
+                if stats["oov"] <= _SHOWN:
+                    _log.warning("utterance '%s': word '%s' is not in %s/words.txt; mapped to '%s'",
+                                 utt, word, lang.path, oov_word)
             try:
                 graph = compiler.compile(ids)
             except ToolkitError as e:

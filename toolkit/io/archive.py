@@ -97,14 +97,27 @@ def vector_writer(ark: str | os.PathLike, scp: str | os.PathLike | None = None) 
     return ArchiveWriter(ark, scp, write)
 
 
+# Kaldi's binary int32 vector: "\0B", then (size byte 4, int32) for the length and for every element.
+_INT_ENTRY = np.dtype([("size", "i1"), ("value", "<i4")])
+
+
 def int_vector_writer(ark: str | os.PathLike, scp: str | os.PathLike | None = None) -> ArchiveWriter:
-    """Writer of int32 vectors `(n,)`: alignments (transition-ids), pdf targets, word ids."""
+    """Writer of int32 vectors `(n,)`: alignments (transition-ids), pdf targets, word ids.
+
+    The bytes are exactly kaldi-io's write_vec_int's (the tests read them back with
+    kaldi-io), built with one numpy call per vector instead of a Python loop per element:
+    writing alignments was a tenth of an alignment pass.
+    """
 
     def write(f, v: np.ndarray, key: str) -> None:
         v = np.asarray(v)
         if v.ndim != 1 or not np.issubdtype(v.dtype, np.integer):
             raise InputError(f"entry '{key}': expected an integer vector, got {v.dtype} {v.shape}", ark)
-        kaldi_io.write_vec_int(f, v.astype(np.int32), key=key)
+        entries = np.empty(len(v) + 1, dtype=_INT_ENTRY)
+        entries["size"] = 4
+        entries["value"][0] = len(v)
+        entries["value"][1:] = v
+        f.write(key.encode("latin1") + b" \0B" + entries.tobytes())
 
     return ArchiveWriter(ark, scp, write)
 

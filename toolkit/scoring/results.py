@@ -28,6 +28,12 @@ def _rtf(decode_dir: Path) -> float | None:
     return sum(t["decode_seconds"] for t in timings) / audio if audio > 0 else None
 
 
+def read_commands(exp_dir: str | os.PathLike) -> list[str]:
+    """The command lines a recipe logged in EXP_DIR/commands.log, oldest first (empty if none)."""
+    path = Path(exp_dir) / "commands.log"
+    return path.read_text().splitlines() if path.is_file() else []
+
+
 def collect_results(exp_dir: str | os.PathLike) -> dict[str, dict[str, dict]]:
     """{system: {set: {"wer", "errors", "words", "ins", "del", "sub", "lmwt", "penalty", "rtf",
     "decode_dir", "train_seconds"}}} for every scored decode directory under EXP_DIR."""
@@ -47,14 +53,17 @@ def collect_results(exp_dir: str | os.PathLike) -> dict[str, dict[str, dict]]:
     return results
 
 
-def write_results(sections: list[tuple[str, dict[str, dict[str, dict]]]], markdown: str | os.PathLike,
+def write_results(sections: list[tuple[str, dict[str, dict[str, dict]], list[str]]], markdown: str | os.PathLike,
                   title: str, command: str, set_order: list[str]) -> None:
-    """Write RESULTS.md: per section (a corpus), a table and Kaldi-style %WER lines ending with the decode dir."""
+    """Write RESULTS.md: per section (label, results, the commands that made them), a table and
+    Kaldi-style %WER lines ending with the decode directory."""
     lines = [f"# {title}", "", f"Written by `{command}` from the scored decode directories; do not edit.",
              "LM weight and insertion penalty are chosen on dev; every other set is scored once at that setting.",
              "Decoding RTF: decoding seconds (likelihoods included) per second of audio, per job (one core)."]
-    for label, results in sections:
+    for label, results, commands in sections:
         lines += ["", f"## {label}", ""] + _section(results, set_order)
+        if commands:
+            lines += ["", "Commands run in this directory (exp/commands.log):", "```"] + commands + ["```"]
     with atomic_write(markdown) as f:
         f.write("\n".join(lines) + "\n")
 

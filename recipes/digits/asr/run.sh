@@ -44,15 +44,15 @@ recipe=$(pwd)
 . parse_options.sh || exit 1
 . log.sh
 set -euo pipefail
-mkdir -p "$work_dir"
+mkdir -p "$work_dir/exp"
 cd "$work_dir"
+echo "$(date '+%Y-%m-%d %H:%M:%S') $cmdline" >> exp/commands.log  # RESULTS.md cites these
 
 eval_sets=$test_sets
 if $real_speech; then eval_sets="$eval_sets asterisk_isolated asterisk_connected"; fi
 
 if [ $stage -le 0 ] && [ $stop_stage -ge 0 ]; then
   stage_banner 0 "Corpus: data/{train,dev,test}"
-  mkdir -p exp
   if [ -n "$corpus_dir" ]; then
     echo "corpus $(cd "$corpus_dir" && pwd) (--corpus-dir)" > exp/corpus_label
     for s in train dev test; do
