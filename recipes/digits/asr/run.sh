@@ -35,7 +35,7 @@ Options (defaults in the configuration section of $0):
   --test-sets \"dev test\"     data sets under data/ to decode and score
   --work-dir DIR             put data/, exp/, corpus/, mfcc/ under DIR (default: the recipe)"
 
-cmdline="$0 $*"
+cmdline="$0${*:+ $*}"
 echo "$cmdline"
 cd "$(dirname "$0")"
 recipe=$(pwd)
