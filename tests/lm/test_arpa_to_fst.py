@@ -24,24 +24,7 @@ LN10 = math.log(10.0)
 
 # Every listed n-gram is more likely than its back-off path, so the shortest path through G
 # is the ARPA path.
-TINY = """\\data\\
-ngram 1=5
-ngram 2=3
-
-\\1-grams:
--1.0\t</s>
--99\t<s>\t-0.5
--0.5\ta\t-0.25
--0.7\tb\t-0.2
--1.5\t<unk>
-
-\\2-grams:
--0.3\t<s> a
--0.2\ta b
--0.4\tb </s>
-
-\\end\\
-"""
+TINY = (DATA / "tiny_bigram.arpa").read_text()
 
 
 def words_table(lm: ArpaLM, drop: tuple[str, ...] = ()) -> SymbolTable:

@@ -15,24 +15,7 @@ from toolkit.lm.text import read_sentences
 
 DATA = Path(__file__).parent / "data"
 
-TINY = """\\data\\
-ngram 1=5
-ngram 2=3
-
-\\1-grams:
--1.0\t</s>
--99\t<s>\t-0.5
--0.5\ta\t-0.25
--0.7\tb\t-0.2
--1.5\t<unk>
-
-\\2-grams:
--0.3\t<s> a
--0.2\ta b
--0.4\tb </s>
-
-\\end\\
-"""
+TINY = (DATA / "tiny_bigram.arpa").read_text()  # hand-made, shared with test_arpa_to_fst.py
 
 
 @pytest.fixture

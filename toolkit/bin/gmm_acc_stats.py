@@ -11,14 +11,6 @@ gmm_sum_accs or gmm_est.
   python -m toolkit.bin.gmm_acc_stats exp/mono/1.mdl data/train/split2/1 \\
       exp/mono/ali.1.ark exp/mono/1.1.acc
 """
-import os
-
-# One BLAS thread unless told otherwise (OPENBLAS_NUM_THREADS, or OMP_NUM_THREADS from the
-# runner's --num-threads): jobs run one per core, and OpenBLAS workers competing for a busy
-# core made the many small per-pdf products five times slower. It must be set before numpy loads.
-if "OPENBLAS_NUM_THREADS" not in os.environ and "OMP_NUM_THREADS" not in os.environ:
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
-
 from toolkit import cli
 from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.accumulate import accumulate_aligned

@@ -8,12 +8,6 @@ alignment. The average per-frame log-likelihood of the alignments is logged.
   python -m toolkit.bin.gmm_align --beam 10 --retry-beam 40 exp/mono/final.mdl \\
       exp/mono/fsts.1.ark data/train/split2/1 exp/mono_ali/ali.1.ark
 """
-import os
-
-# One BLAS thread per job unless told otherwise (see gmm_acc_stats).
-if "OPENBLAS_NUM_THREADS" not in os.environ and "OMP_NUM_THREADS" not in os.environ:
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
-
 from toolkit import cli
 from toolkit.decode.decoder import align
 from toolkit.errors import InputError, ToolkitError

@@ -15,9 +15,6 @@ import json
 import os
 import time
 
-# One BLAS thread per job unless told otherwise (see gmm_acc_stats).
-if "OPENBLAS_NUM_THREADS" not in os.environ and "OMP_NUM_THREADS" not in os.environ:
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 from toolkit import cli
 from toolkit.decode.decoder import best_paths, decode_lattice
