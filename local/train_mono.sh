@@ -81,12 +81,14 @@ x=1
 while [ $x -lt $num_iters ]; do
   if [ $stage -le $x ]; then
     if echo " $realign_iters " | grep -q " $x "; then
+      # Realign, and accumulate from the new alignments in the same pass over the features.
       $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
-        python -m toolkit.bin.gmm_align $feat_opts --beam $beam --retry-beam $((beam * 4)) \
+        python -m toolkit.bin.gmm_align $feat_opts --beam $beam --retry-beam $((beam * 4)) --acc "$dir/$x.JOB.acc" \
           "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
+    else
+      $cmd JOB=1:$nj "$dir/log/acc.$x.JOB.log" \
+        python -m toolkit.bin.gmm_acc_stats $feat_opts "$dir/$x.mdl" "$sdata/JOB" "$dir/ali.JOB.ark" "$dir/$x.JOB.acc"
     fi
-    $cmd JOB=1:$nj "$dir/log/acc.$x.JOB.log" \
-      python -m toolkit.bin.gmm_acc_stats $feat_opts "$dir/$x.mdl" "$sdata/JOB" "$dir/ali.JOB.ark" "$dir/$x.JOB.acc"
     python -m toolkit.bin.gmm_est --mix-up $numgauss --power $power \
       "$dir/$x.mdl" "$dir"/$x.*.acc "$dir/$((x + 1)).mdl" 2> "$dir/log/update.$x.log" \
       || { cat "$dir/log/update.$x.log" >&2; exit 1; }

@@ -9,6 +9,10 @@ import re
 import subprocess
 from pathlib import Path
 
+import numpy as np
+
+from toolkit.gmm.accumulate import GmmAccumulator
+
 ROOT = Path(__file__).resolve().parents[2]
 RECIPE = ROOT / "recipes" / "digits" / "asr"
 
@@ -32,6 +36,14 @@ def test_digits_recipe_tiny(tmp_path):
     assert (work / "exp/mono/final.mdl").is_file() and int((work / "exp/mono/train_seconds").read_text()) >= 0
     info = _run("python -m toolkit.bin.gmm_info exp/mono/final.mdl", work)
     assert re.search(r"^feature-dim 39$", info, re.M)
+
+    # Realigning with --acc accumulates exactly what gmm_acc_stats computes from the new alignments.
+    _run("python -m toolkit.bin.gmm_align --acc a1.acc exp/mono/final.mdl exp/mono/fsts.1.ark "
+         "data/train/split2/1 ali.ark && python -m toolkit.bin.gmm_acc_stats exp/mono/final.mdl "
+         "data/train/split2/1 ali.ark a2.acc", work)
+    a1, a2 = GmmAccumulator.load(work / "a1.acc"), GmmAccumulator.load(work / "a2.acc")
+    np.testing.assert_allclose(a1.occupancy, a2.occupancy, rtol=1e-6)
+    np.testing.assert_array_equal(a1.tid_counts, a2.tid_counts)
 
     _run(f"{RECIPE}/run.sh --work-dir {work} --stage 5 --stop-stage 6 --real-speech false --nj 2", tmp_path)
     best = (work / "exp/mono/decode_dev/best_wer").read_text()
