@@ -1,0 +1,103 @@
+"""Accumulate LDA statistics with pdfs as classes from alignments (Kaldi's acc-lda).
+
+For every utterance of DATA with an alignment in ALIGNMENTS (transition ids of MODEL), each
+spliced frame (CMVN, optional deltas, then +-LEFT/RIGHT frames; Kaldi's tri2 recipe uses
+no deltas and +-3 frames) adds to the statistics of its pdf with weight 1, or
+--silence-weight for frames of --silence-phones (Kaldi's weight-silence-post; 0 drops
+them). Utterances without an alignment or of the wrong length are skipped with a warning;
+the step fails if none could be used. Writes ACC (toolkit/transform/lda.py's format), to be
+summed over jobs by est_lda.
+
+  python -m toolkit.bin.acc_lda --silence-phones 1:2:3 exp/tri1_ali/final.mdl \\
+      data/train/split2/1 exp/tri1_ali/ali.1.ark exp/tri2/lda.1.acc
+"""
+import numpy as np
+
+from toolkit import cli
+from toolkit.errors import InputError, ToolkitError
+from toolkit.features.pipeline import FeatureReader
+from toolkit.gmm.feature_args import add_feature_options
+from toolkit.gmm.model import load_model
+from toolkit.io.archive import read_int_vectors
+from toolkit.log import get_logger
+from toolkit.progress import progress
+from toolkit.transform.lda import LdaStats
+
+_log = get_logger("acc_lda")
+_SHOWN = 10
+
+
+def build_parser():
+    p = cli.make_parser(__name__, __doc__)
+    add_feature_options(p)
+    p.set_defaults(delta_order=0)
+    p.add_argument("--splice-left", type=int, default=3, help="frames of left context spliced")
+    p.add_argument("--splice-right", type=int, default=3, help="frames of right context spliced")
+    p.add_argument("--silence-phones", default="", help="colon-separated silence phone ids (phones/silence.csl)")
+    p.add_argument("--silence-weight", type=float, default=0.0, help="weight of frames of the silence phones")
+    p.add_argument("model", help="model the alignments belong to (e.g. exp/tri1_ali/final.mdl)")
+    p.add_argument("data", help="data directory (feats.scp, and cmvn.scp + utt2spk with --cmvn)")
+    p.add_argument("alignments", help="archive of transition-id alignments (e.g. exp/tri1_ali/ali.1.ark)")
+    p.add_argument("acc", help="output statistics file (e.g. exp/tri2/lda.1.acc)")
+    return p
+
+
+def _silence_phones(csl: str) -> list[int]:
+    try:
+        return [int(p) for p in csl.split(":") if p]
+    except ValueError:
+        raise ToolkitError(f"--silence-phones '{csl}' must be colon-separated integers") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.delta_order < 0 or args.delta_window < 1 or args.splice_left < 0 or args.splice_right < 0:
+        raise ToolkitError("--delta-order, --splice-left and --splice-right must be >= 0 and --delta-window >= 1")
+    trans_model, _, _ = load_model(args.model)
+    phone_weight = np.ones(int(trans_model.tid2phone.max()) + 1)
+    for phone in _silence_phones(args.silence_phones):
+        if not 0 < phone < len(phone_weight):
+            raise ToolkitError(f"--silence-phones: phone {phone} is not a phone of {args.model}")
+        phone_weight[phone] = args.silence_weight
+    tid_weight = phone_weight[trans_model.tid2phone]
+    reader = FeatureReader(args.data, cmvn=args.cmvn, norm_vars=args.norm_vars, delta_order=args.delta_order,
+                           delta_window=args.delta_window, splice=(args.splice_left, args.splice_right))
+    alignments = dict(read_int_vectors(args.alignments))
+    counts = {"done": 0, "no alignment": 0, "wrong length": 0}
+    stats = None
+    utts = reader.keys()
+    for utt in progress(utts, "accumulating", len(utts), unit="utt"):
+        tids = alignments.get(utt)
+        if tids is None:
+            reason, detail = "no alignment", ""
+        else:
+            feats = reader[utt]
+            reason = "wrong length" if len(tids) != len(feats) else None
+            detail = f" ({len(tids)} transition ids for {len(feats)} frames)"
+        if reason is not None:
+            counts[reason] += 1
+            if counts[reason] <= _SHOWN:
+                _log.warning("utterance '%s' skipped: %s%s", utt, reason, detail)
+            continue
+        if len(tids) and (tids.min() < 1 or tids.max() > trans_model.num_tids):
+            raise InputError(f"utterance '{utt}': transition ids {tids.min()} .. {tids.max()} are outside "
+                             f"1 .. {trans_model.num_tids} of {args.model}", args.alignments)
+        if stats is None:
+            stats = LdaStats(trans_model.num_pdfs, feats.shape[1])
+        elif feats.shape[1] != stats.dim:
+            raise InputError(f"utterance '{utt}': features of dimension {feats.shape[1]}, earlier ones {stats.dim}",
+                             args.data)
+        stats.accumulate(feats, trans_model.tid2pdf[tids], tid_weight[tids])
+        counts["done"] += 1
+    _log.info("done %d utterances, %d without alignment, %d of the wrong length",
+              counts["done"], counts["no alignment"], counts["wrong length"])
+    if stats is None:
+        raise ToolkitError(f"no utterance of {args.data} could be used with the alignments {args.alignments}")
+    _log.info("accumulated %.1f weighted frames of dimension %d over %d pdfs with data",
+              stats.total_count, stats.dim, int((stats.counts > 0).sum()))
+    stats.save(args.acc)
+    return 0
+
+
+if __name__ == "__main__":
+    cli.exit_with(main)

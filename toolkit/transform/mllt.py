@@ -1,0 +1,159 @@
+"""Maximum likelihood linear transform, a global semi-tied covariance (Kaldi's gmm-acc-mllt and est-mllt).
+
+A square matrix A maps the features, and each Gaussian keeps its diagonal covariance in the
+transformed space. With model means mu_g and variances sigma^2_g (in the current feature space),
+posteriors gamma_t(g), beta = sum gamma and the statistics
+
+    G_i = sum_t sum_g gamma_t(g) / sigma^2_{g,i} (x_t - mu_g)(x_t - mu_g)^T,   i = 1 .. D,
+
+the auxiliary function of A (rows a_i) is, up to a constant,
+
+    Q(A) = beta log |det A| - 1/2 sum_i a_i G_i a_i^T.
+
+It is maximised row by row (Gales 1999, "Semi-tied covariance matrices for hidden Markov
+models", IEEE TSAP 7(3)): with c_i the i-th row of the cofactor matrix of A (any multiple of
+row i of A^-T), a_i = c_i G_i^-1 sqrt(beta / (c_i G_i^-1 c_i^T)) is the exact maximiser over
+a_i with the other rows fixed, so every row update increases Q. Kaldi's MlltAccs::Update does
+the same (200 passes over the rows). The new feature transform is A times the old one
+(`affine.compose_transforms`) and the model means move by A (`affine.transform_means`).
+
+File format of the statistics (`.npz`, written atomically): `format` = "toolkit-mllt-accs",
+`version` = 1, `beta ()`, `G (D, D, D)`, `log_like ()` (of the frames under the model).
+"""
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from toolkit.errors import InputError, ToolkitError
+from toolkit.gmm.diag_gmm import AmDiagGmm
+from toolkit.io.atomic import atomic_write
+from toolkit.transform.gauss_stats import aligned_posteriors
+
+FORMAT = "toolkit-mllt-accs"
+VERSION = 1
+
+
+class MlltStats:
+    """Zeroed MLLT statistics in `dim` dimensions: `beta` (total count) and `G (dim, dim, dim)`.
+
+    Accumulation groups the entries by Gaussian: pass many utterances at once for speed.
+    """
+
+    def __init__(self, dim: int):
+        self.beta = 0.0
+        self.G = np.zeros((dim, dim, dim))
+        self.log_like = 0.0
+
+    @property
+    def dim(self) -> int:
+        return self.G.shape[0]
+
+    def accumulate(self, am: AmDiagGmm, feats: np.ndarray, pdfs: np.ndarray,
+                   weights: np.ndarray | None = None) -> float:
+        """Add frames `feats (T, D)` (in the model's space) aligned to `pdfs (T,)`, weighted by
+        `weights (T,)`; returns their log-likelihood."""
+        if am.dim != self.dim:
+            raise ToolkitError(f"MLLT statistics of dimension {self.dim} cannot use a model of dimension {am.dim}")
+        feats = np.asarray(feats, dtype=np.float64)
+        post = aligned_posteriors(am, feats, pdfs, weights)
+        # Per-Gaussian scatters S_g first (D^2 work per entry), then G_i = sum_g S_g / sigma^2_{g,i}
+        # as one product: D times cheaper than adding every entry to all D matrices.
+        order = np.argsort(post.gauss, kind="stable")
+        present, starts = np.unique(post.gauss[order], return_index=True)
+        ends = np.append(starts[1:], len(order))
+        scatters = np.empty((len(present), self.dim, self.dim))
+        for j, (g, s, e) in enumerate(zip(present.tolist(), starts.tolist(), ends.tolist())):
+            idx = order[s:e]
+            diff = feats[post.frames[idx]] - am.means[g]
+            scatters[j] = (diff * post.post[idx, None]).T @ diff
+        self.G += np.tensordot(am.inv_vars[present], scatters, axes=(0, 0))
+        self.beta += float(post.post.sum())
+        self.log_like += post.log_like
+        return post.log_like
+
+    def add(self, other: MlltStats) -> None:
+        if other.dim != self.dim:
+            raise ToolkitError(f"cannot add MLLT statistics of dimension {other.dim} to ones of dimension {self.dim}")
+        self.beta += other.beta
+        self.G += other.G
+        self.log_like += other.log_like
+
+    def save(self, path: str | os.PathLike) -> None:
+        with atomic_write(path, "wb") as f:
+            np.savez(f, format=np.array(FORMAT), version=np.array(VERSION), beta=np.array(self.beta),
+                     G=self.G, log_like=np.array(self.log_like))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> MlltStats:
+        """Read statistics written by `save`; InputError naming the file if it is not one."""
+        name = os.fspath(path)
+        try:
+            with np.load(name, allow_pickle=False) as z:
+                if str(z["format"]) != FORMAT:
+                    raise InputError(f"not an MLLT statistics file (format '{z['format']}')", name)
+                if int(z["version"]) != VERSION:
+                    raise InputError(f"MLLT statistics format version {int(z['version'])} is not {VERSION}", name)
+                g = z["G"]
+                if g.ndim != 3 or g.shape[0] != g.shape[1] or g.shape[1] != g.shape[2]:
+                    raise InputError(f"MLLT statistics G has shape {g.shape}, expected (D, D, D)", name)
+                stats = cls(g.shape[0])
+                stats.G[:] = g
+                stats.beta = float(z["beta"])
+                stats.log_like = float(z["log_like"])
+        except FileNotFoundError:
+            raise InputError("no such file", name) from None
+        except (OSError, EOFError, ValueError, KeyError, IndexError, AttributeError, TypeError,
+                zipfile.BadZipFile) as e:
+            raise InputError(f"not a valid MLLT statistics file ({type(e).__name__}: {e})", name) from None
+        return stats
+
+
+def mllt_objective(stats: MlltStats, a: np.ndarray) -> float:
+    """Q(A) = beta log|det A| - 1/2 sum_i a_i G_i a_i^T for a square `a (D, D)`."""
+    _, logdet = np.linalg.slogdet(a)
+    return float(stats.beta * logdet - 0.5 * np.einsum("ij,ijk,ik->", a, stats.G, a))
+
+
+@dataclass(frozen=True)
+class MlltResult:
+    """`matrix (D, D)`, and the auxiliary-function improvement over the initial matrix: total and per frame."""
+
+    matrix: np.ndarray
+    objf_impr: float
+    count: float
+
+    @property
+    def objf_impr_per_frame(self) -> float:
+        return self.objf_impr / self.count
+
+
+def estimate_mllt(stats: MlltStats, num_iters: int = 200, initial: np.ndarray | None = None) -> MlltResult:
+    """The MLLT matrix from `initial` (default identity) after `num_iters` passes of row updates.
+
+    Each row update maximises Q over that row, so Q never decreases.
+    """
+    if stats.beta <= 0:
+        raise ToolkitError("the MLLT statistics are empty")
+    d = stats.dim
+    a = np.eye(d) if initial is None else np.array(initial, dtype=np.float64)
+    if a.shape != (d, d):
+        raise ToolkitError(f"initial MLLT matrix of shape {a.shape}, expected {(d, d)}")
+    try:
+        g_inv = np.linalg.inv(stats.G)
+    except np.linalg.LinAlgError:
+        raise ToolkitError("an MLLT statistics matrix G_i is singular (too little data?)") from None
+    before = mllt_objective(stats, a)
+    for _ in range(num_iters):
+        a_inv = np.linalg.inv(a)  # fresh each pass, so rank-one update errors cannot build up
+        for i in range(d):
+            c = a_inv[:, i]  # proportional to row i of the cofactor matrix
+            row = g_inv[i] @ c
+            row *= np.sqrt(stats.beta / (row @ c))
+            # Sherman-Morrison for A + e_i (row - a_i)^T; the denominator is row . c (a_i . c = 1).
+            a_inv -= np.outer(c, (row - a[i]) @ a_inv) / (row @ c)
+            a[i] = row
+    return MlltResult(a, mllt_objective(stats, a) - before, stats.beta)
