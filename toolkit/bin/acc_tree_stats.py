@@ -1,0 +1,94 @@
+"""Accumulate decision-tree statistics from alignments (Kaldi's acc-tree-stats, context width 3, central position 1).
+
+For every utterance of DATA (features through the pipeline options below) with an
+alignment in ALIGNMENTS (transition ids of MODEL, one per frame), each frame adds its
+feature vector to the single-Gaussian statistics of (left phone, phone, right phone, pdf
+class), 0 standing for "no phone" at the utterance edges (and -1 for the context of the
+--ci-phones). Utterances without an alignment
+or whose alignment length differs from the number of frames are skipped with a warning;
+the step fails if none could be used. Writes STATS (toolkit/hmm/tree_stats.py's format),
+to be summed over jobs by build_tree.
+
+  python -m toolkit.bin.acc_tree_stats exp/mono_ali/final.mdl data/train/split2/1 \\
+      exp/mono_ali/ali.1.ark exp/tri1/1.treeacc
+"""
+from toolkit import cli
+from toolkit.errors import InputError, ToolkitError
+from toolkit.gmm.feature_args import add_feature_options, feature_reader
+from toolkit.gmm.model import load_model
+from toolkit.hmm.tree_stats import accumulate_tree_stats
+from toolkit.io.archive import read_int_vectors
+from toolkit.log import get_logger
+from toolkit.progress import progress
+
+_log = get_logger("acc_tree_stats")
+_SHOWN = 10
+
+
+def build_parser():
+    p = cli.make_parser(__name__, __doc__)
+    add_feature_options(p)
+    p.add_argument("--ci-phones", default="",
+                   help="colon-separated context-independent phones, whose context is not recorded "
+                        "(e.g. the contents of data/lang/phones/context_indep.csl)")
+    p.add_argument("model", help="model the alignments were made with (e.g. exp/mono_ali/final.mdl)")
+    p.add_argument("data", help="data directory (feats.scp, and cmvn.scp + utt2spk with --cmvn)")
+    p.add_argument("alignments", help="archive of transition-id alignments (e.g. exp/mono_ali/ali.1.ark)")
+    p.add_argument("stats", help="output statistics file (e.g. exp/tri1/1.treeacc)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        ci_phones = [int(x) for x in args.ci_phones.split(":") if x]
+    except ValueError:
+        raise ToolkitError(f"--ci-phones: expected integers separated by ':', got '{args.ci_phones}'") from None
+    trans_model, _, am = load_model(args.model)
+    alignments = dict(read_int_vectors(args.alignments))
+    reader = feature_reader(args.data, args)
+    counts = {"done": 0, "no alignment": 0, "wrong length": 0}
+
+    def skip(reason: str, utt: str, detail: str = "") -> None:
+        counts[reason] += 1
+        if counts[reason] <= _SHOWN:
+            _log.warning("utterance '%s' skipped: %s%s", utt, reason, detail)
+
+    utts = reader.keys()
+
+    def aligned():
+        for utt in utts:
+            tids = alignments.get(utt)
+            if tids is None:
+                skip("no alignment", utt)
+                continue
+            feats = reader[utt]
+            if feats.shape[1] != am.dim:
+                raise InputError(f"utterance '{utt}': features have dimension {feats.shape[1]} but the model "
+                                 f"{args.model} has {am.dim} (do the feature options match the model's?)", args.data)
+            if len(tids) != len(feats):
+                skip("wrong length", utt, f" ({len(tids)} transition ids for {len(feats)} frames)")
+                continue
+            if len(tids) and (tids.min() < 1 or tids.max() > trans_model.num_tids):
+                raise InputError(f"utterance '{utt}': transition ids {tids.min()} .. {tids.max()} are outside "
+                                 f"1 .. {trans_model.num_tids} of {args.model}", args.alignments)
+            counts["done"] += 1
+            yield feats, tids
+
+    try:
+        stats = accumulate_tree_stats(trans_model, progress(aligned(), "accumulating", len(utts), unit="utt"),
+                                      ci_phones)
+    except ToolkitError as e:
+        if counts["done"] == 0:
+            raise ToolkitError(f"no utterance of {args.data} could be used with the alignments {args.alignments}") from None
+        raise InputError(f"{e} (alignments made with another model?)", args.alignments) from None
+    _log.info("done %d utterances, %d with errors (%d without alignment, %d of the wrong length); "
+              "%d (triphone, pdf class) keys over %d frames",
+              counts["done"], counts["no alignment"] + counts["wrong length"], counts["no alignment"],
+              counts["wrong length"], len(stats.keys), int(stats.counts.sum()))
+    stats.save(args.stats)
+    return 0
+
+
+if __name__ == "__main__":
+    cli.exit_with(main)
