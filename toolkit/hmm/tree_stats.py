@@ -17,7 +17,6 @@ import zipfile
 from collections.abc import Iterable
 
 import numpy as np
-import torch
 
 from toolkit.errors import InputError, ToolkitError
 from toolkit.hmm.alignment import split_to_phones
@@ -65,6 +64,10 @@ class TreeStats:
         base = int(shifted.max()) + 1
         code = ((shifted[:, 0] * base + shifted[:, 1]) * base + shifted[:, 2]) * base + shifted[:, 3]
         _, first, inv = np.unique(code, return_index=True, return_inverse=True)
+        # Imported here, not at the top: every GMM step imports this package, and loading
+        # torch would add about 2 s to each of their many short processes.
+        import torch
+
         inv = torch.from_numpy(inv.reshape(-1))
         uniq = keys[first]
         # torch's index_add_ sums millions of rows several times faster than numpy's reduceat/add.at.
