@@ -16,15 +16,14 @@ import numpy as np
 from toolkit import cli
 from toolkit.errors import InputError, ToolkitError
 from toolkit.features.pipeline import FeatureReader
+from toolkit.gmm.aligned_features import AlignedFeatures
 from toolkit.gmm.feature_args import add_feature_options
 from toolkit.gmm.model import load_model
-from toolkit.io.archive import read_int_vectors
 from toolkit.log import get_logger
 from toolkit.progress import progress
 from toolkit.transform.lda import LdaStats
 
 _log = get_logger("acc_lda")
-_SHOWN = 10
 
 
 def build_parser():
@@ -62,35 +61,16 @@ def main(argv: list[str] | None = None) -> int:
     tid_weight = phone_weight[trans_model.tid2phone]
     reader = FeatureReader(args.data, cmvn=args.cmvn, norm_vars=args.norm_vars, delta_order=args.delta_order,
                            delta_window=args.delta_window, splice=(args.splice_left, args.splice_right))
-    alignments = dict(read_int_vectors(args.alignments))
-    counts = {"done": 0, "no alignment": 0, "wrong length": 0}
+    aligned = AlignedFeatures(reader, args.alignments, trans_model, args.model)
     stats = None
-    utts = reader.keys()
-    for utt in progress(utts, "accumulating", len(utts), unit="utt"):
-        tids = alignments.get(utt)
-        if tids is None:
-            reason, detail = "no alignment", ""
-        else:
-            feats = reader[utt]
-            reason = "wrong length" if len(tids) != len(feats) else None
-            detail = f" ({len(tids)} transition ids for {len(feats)} frames)"
-        if reason is not None:
-            counts[reason] += 1
-            if counts[reason] <= _SHOWN:
-                _log.warning("utterance '%s' skipped: %s%s", utt, reason, detail)
-            continue
-        if len(tids) and (tids.min() < 1 or tids.max() > trans_model.num_tids):
-            raise InputError(f"utterance '{utt}': transition ids {tids.min()} .. {tids.max()} are outside "
-                             f"1 .. {trans_model.num_tids} of {args.model}", args.alignments)
+    for utt, feats, tids in progress(aligned, "accumulating", len(aligned), unit="utt"):
         if stats is None:
             stats = LdaStats(trans_model.num_pdfs, feats.shape[1])
         elif feats.shape[1] != stats.dim:
             raise InputError(f"utterance '{utt}': features of dimension {feats.shape[1]}, earlier ones {stats.dim}",
                              args.data)
         stats.accumulate(feats, trans_model.tid2pdf[tids], tid_weight[tids])
-        counts["done"] += 1
-    _log.info("done %d utterances, %d without alignment, %d of the wrong length",
-              counts["done"], counts["no alignment"], counts["wrong length"])
+    _log.info(aligned.summary())
     if stats is None:
         raise ToolkitError(f"no utterance of {args.data} could be used with the alignments {args.alignments}")
     _log.info("accumulated %.1f weighted frames of dimension %d over %d pdfs with data",

@@ -14,15 +14,14 @@ to be summed over jobs by build_tree.
 """
 from toolkit import cli
 from toolkit.errors import InputError, ToolkitError
+from toolkit.gmm.aligned_features import AlignedFeatures
 from toolkit.gmm.feature_args import add_feature_options, feature_reader
 from toolkit.gmm.model import load_model
 from toolkit.hmm.tree_stats import accumulate_tree_stats
-from toolkit.io.archive import read_int_vectors
 from toolkit.log import get_logger
 from toolkit.progress import progress
 
 _log = get_logger("acc_tree_stats")
-_SHOWN = 10
 
 
 def build_parser():
@@ -45,47 +44,17 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:
         raise ToolkitError(f"--ci-phones: expected integers separated by ':', got '{args.ci_phones}'") from None
     trans_model, _, am = load_model(args.model)
-    alignments = dict(read_int_vectors(args.alignments))
-    reader = feature_reader(args.data, args)
-    counts = {"done": 0, "no alignment": 0, "wrong length": 0}
-
-    def skip(reason: str, utt: str, detail: str = "") -> None:
-        counts[reason] += 1
-        if counts[reason] <= _SHOWN:
-            _log.warning("utterance '%s' skipped: %s%s", utt, reason, detail)
-
-    utts = reader.keys()
-
-    def aligned():
-        for utt in utts:
-            tids = alignments.get(utt)
-            if tids is None:
-                skip("no alignment", utt)
-                continue
-            feats = reader[utt]
-            if feats.shape[1] != am.dim:
-                raise InputError(f"utterance '{utt}': features have dimension {feats.shape[1]} but the model "
-                                 f"{args.model} has {am.dim} (do the feature options match the model's?)", args.data)
-            if len(tids) != len(feats):
-                skip("wrong length", utt, f" ({len(tids)} transition ids for {len(feats)} frames)")
-                continue
-            if len(tids) and (tids.min() < 1 or tids.max() > trans_model.num_tids):
-                raise InputError(f"utterance '{utt}': transition ids {tids.min()} .. {tids.max()} are outside "
-                                 f"1 .. {trans_model.num_tids} of {args.model}", args.alignments)
-            counts["done"] += 1
-            yield feats, tids
-
+    aligned = AlignedFeatures(feature_reader(args.data, args), args.alignments, trans_model, args.model, am.dim)
+    pairs = ((feats, tids) for _, feats, tids in aligned)
     try:
-        stats = accumulate_tree_stats(trans_model, progress(aligned(), "accumulating", len(utts), unit="utt"),
+        stats = accumulate_tree_stats(trans_model, progress(pairs, "accumulating", len(aligned), unit="utt"),
                                       ci_phones)
     except ToolkitError as e:
-        if counts["done"] == 0:
+        if aligned.counts["done"] == 0:
             raise ToolkitError(f"no utterance of {args.data} could be used with the alignments {args.alignments}") from None
         raise InputError(f"{e} (alignments made with another model?)", args.alignments) from None
-    _log.info("done %d utterances, %d with errors (%d without alignment, %d of the wrong length); "
-              "%d (triphone, pdf class) keys over %d frames",
-              counts["done"], counts["no alignment"] + counts["wrong length"], counts["no alignment"],
-              counts["wrong length"], len(stats.keys), int(stats.counts.sum()))
+    _log.info("%s; %d (triphone, pdf class) keys over %d frames", aligned.summary(), len(stats.keys),
+              int(stats.counts.sum()))
     stats.save(args.stats)
     return 0
 

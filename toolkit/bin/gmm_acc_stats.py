@@ -12,16 +12,15 @@ gmm_sum_accs or gmm_est.
       exp/mono/ali.1.ark exp/mono/1.1.acc
 """
 from toolkit import cli
-from toolkit.errors import InputError, ToolkitError
+from toolkit.errors import ToolkitError
 from toolkit.gmm.accumulate import accumulate_aligned
+from toolkit.gmm.aligned_features import AlignedFeatures
 from toolkit.gmm.feature_args import add_feature_options, feature_reader
 from toolkit.gmm.model import load_model
-from toolkit.io.archive import read_int_vectors
 from toolkit.log import get_logger
 from toolkit.progress import progress
 
 _log = get_logger("gmm_acc_stats")
-_SHOWN = 10
 
 
 def build_parser():
@@ -37,41 +36,11 @@ def build_parser():
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     trans_model, _, am = load_model(args.model)
-    alignments = dict(read_int_vectors(args.alignments))
-    reader = feature_reader(args.data, args)
-    counts = {"done": 0, "no alignment": 0, "wrong length": 0}
-
-    def skip(reason: str, utt: str, detail: str = "") -> None:
-        counts[reason] += 1
-        if counts[reason] <= _SHOWN:
-            _log.warning("utterance '%s' skipped: %s%s", utt, reason, detail)
-
-    utts = reader.keys()
-
-    def aligned():
-        for utt in utts:
-            tids = alignments.get(utt)
-            if tids is None:
-                skip("no alignment", utt)
-                continue
-            feats = reader[utt]
-            if feats.shape[1] != am.dim:
-                raise InputError(f"utterance '{utt}': features have dimension {feats.shape[1]} but the model "
-                                 f"{args.model} has {am.dim} (do the feature options match the model's?)", args.data)
-            if len(tids) != len(feats):
-                skip("wrong length", utt, f" ({len(tids)} transition ids for {len(feats)} frames)")
-                continue
-            if len(tids) and (tids.min() < 1 or tids.max() > trans_model.num_tids):
-                raise InputError(f"utterance '{utt}': transition ids {tids.min()} .. {tids.max()} are outside "
-                                 f"1 .. {trans_model.num_tids} of {args.model}", args.alignments)
-            counts["done"] += 1
-            yield feats, tids
-
-    acc = accumulate_aligned(am, trans_model.tid2pdf, progress(aligned(), "accumulating", len(utts), unit="utt"))
-    errors = counts["no alignment"] + counts["wrong length"]
-    _log.info("done %d utterances, %d with errors (%d without alignment, %d of the wrong length)",
-              counts["done"], errors, counts["no alignment"], counts["wrong length"])
-    if counts["done"] == 0:
+    aligned = AlignedFeatures(feature_reader(args.data, args), args.alignments, trans_model, args.model, am.dim)
+    pairs = ((feats, tids) for _, feats, tids in aligned)
+    acc = accumulate_aligned(am, trans_model.tid2pdf, progress(pairs, "accumulating", len(aligned), unit="utt"))
+    _log.info(aligned.summary())
+    if aligned.counts["done"] == 0:
         raise ToolkitError(f"no utterance of {args.data} could be used with the alignments {args.alignments}")
     _log.info("overall avg like per frame (Gaussian only) = %.4f over %d frames",
               acc.tot_like / max(acc.num_frames, 1), acc.num_frames)
