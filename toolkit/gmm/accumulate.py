@@ -13,14 +13,13 @@ the stats belong to), `tid_counts (num_tids + 1,)`, `tot_like ()`, `num_frames (
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Iterable
 
 import numpy as np
 
 from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.diag_gmm import LOG_RATIO_FLOOR, AmDiagGmm
-from toolkit.io.atomic import atomic_write
+from toolkit.io.npz import load_npz, save_npz
 
 FORMAT = "toolkit-gmm-accs"
 VERSION = 1
@@ -138,35 +137,26 @@ class GmmAccumulator:
         self.num_frames += other.num_frames
 
     def save(self, path: str | os.PathLike) -> None:
-        with atomic_write(path, "wb") as f:
-            np.savez(f, format=np.array(FORMAT), version=np.array(VERSION), occupancy=self.occupancy,
-                     mean_acc=self.mean_acc, var_acc=self.var_acc, pdf_of_gauss=self.pdf_of_gauss,
-                     tid_counts=self.tid_counts, tot_like=np.array(self.tot_like),
-                     num_frames=np.array(self.num_frames))
+        save_npz(path, FORMAT, {"occupancy": self.occupancy, "mean_acc": self.mean_acc, "var_acc": self.var_acc,
+                                "pdf_of_gauss": self.pdf_of_gauss, "tid_counts": self.tid_counts,
+                                "tot_like": np.array(self.tot_like), "num_frames": np.array(self.num_frames)},
+                 VERSION)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> GmmAccumulator:
         """Read statistics written by `save`; InputError naming the file if it is not one."""
-        name = os.fspath(path)
+        z = load_npz(path, FORMAT, "GMM statistics", VERSION)
         try:
-            with np.load(name, allow_pickle=False) as z:
-                if str(z["format"]) != FORMAT:
-                    raise InputError(f"not a GMM statistics file (format '{z['format']}')", name)
-                if int(z["version"]) != VERSION:
-                    raise InputError(f"GMM statistics format version {int(z['version'])} is not {VERSION}", name)
-                mean_acc, var_acc = z["mean_acc"], z["var_acc"]
-                acc = cls(z["pdf_of_gauss"], mean_acc.shape[1], len(z["tid_counts"]) - 1)
-                acc.occupancy[:] = z["occupancy"]
-                acc.mean_acc[:] = mean_acc
-                acc.var_acc[:] = var_acc
-                acc.tid_counts[:] = z["tid_counts"]
-                acc.tot_like = float(z["tot_like"])
-                acc.num_frames = int(z["num_frames"])
-        except FileNotFoundError:
-            raise InputError("no such file", name) from None
-        except (OSError, EOFError, ValueError, KeyError, IndexError, AttributeError, TypeError,
-                zipfile.BadZipFile) as e:
-            raise InputError(f"not a valid GMM statistics file ({type(e).__name__}: {e})", name) from None
+            mean_acc, var_acc = z["mean_acc"], z["var_acc"]
+            acc = cls(z["pdf_of_gauss"], mean_acc.shape[1], len(z["tid_counts"]) - 1)
+            acc.occupancy[:] = z["occupancy"]
+            acc.mean_acc[:] = mean_acc
+            acc.var_acc[:] = var_acc
+            acc.tid_counts[:] = z["tid_counts"]
+            acc.tot_like = float(z["tot_like"])
+            acc.num_frames = int(z["num_frames"])
+        except (ValueError, KeyError, IndexError, AttributeError, TypeError) as e:
+            raise InputError(f"not a valid GMM statistics file ({type(e).__name__}: {e})", path) from None
         return acc
 
 

@@ -18,7 +18,6 @@ The three parts must agree on the number of pdfs. Read it with `np.load(path)` t
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Mapping
 
 import numpy as np
@@ -27,7 +26,7 @@ from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.diag_gmm import AmDiagGmm
 from toolkit.hmm.context import ContextDependency
 from toolkit.hmm.transition_model import TransitionModel
-from toolkit.io.atomic import atomic_write
+from toolkit.io.npz import load_npz, save_npz
 
 FORMAT = "toolkit-gmm-hmm-model"
 VERSION = 1
@@ -43,27 +42,16 @@ def _check_parts(trans_model: TransitionModel, ctx: ContextDependency, am: AmDia
 def save_model(path: str | os.PathLike, trans_model: TransitionModel, ctx: ContextDependency, am: AmDiagGmm) -> None:
     """Write the model to `path` atomically; ToolkitError if the parts do not belong together."""
     _check_parts(trans_model, ctx, am)
-    arrays = {"format": np.array(FORMAT), "version": np.array(VERSION)}
+    arrays = {}
     for part, obj in zip(_PARTS, (trans_model, ctx, am)):
         arrays.update({f"{part}.{name}": value for name, value in obj.to_arrays().items()})
-    with atomic_write(path, "wb") as f:
-        np.savez(f, **arrays)
+    save_npz(path, FORMAT, arrays, VERSION)
 
 
 def load_model(path: str | os.PathLike) -> tuple[TransitionModel, ContextDependency, AmDiagGmm]:
     """(trans_model, ctx, am) from a file `save_model` wrote; InputError naming the file otherwise."""
     name = os.fspath(path)
-    try:
-        with np.load(name, allow_pickle=False) as z:
-            arrays = {key: z[key] for key in z.files}
-    except FileNotFoundError:
-        raise InputError("no such file", name) from None
-    except (OSError, EOFError, ValueError, AttributeError, TypeError, zipfile.BadZipFile) as e:
-        raise InputError(f"not a valid model file ({type(e).__name__}: {e})", name) from None
-    if str(arrays.get("format")) != FORMAT:
-        raise InputError(f"not a GMM-HMM model file (format {arrays.get('format')!s})", name)
-    if int(arrays.get("version", -1)) != VERSION:
-        raise InputError(f"model format version {int(arrays.get('version', -1))} is not {VERSION}", name)
+    arrays = load_npz(name, FORMAT, "GMM-HMM model", VERSION)
     parts: dict[str, Mapping[str, np.ndarray]] = {part: {} for part in _PARTS}
     for key, value in arrays.items():
         part, _, field = key.partition(".")

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import heapq
 import os
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -41,7 +40,7 @@ from toolkit.hmm.tree_stats import (
     TreeStats,
     gaussian_objective,
 )
-from toolkit.io.atomic import atomic_write
+from toolkit.io.npz import load_npz, save_npz
 from toolkit.lang.topology import Topology
 from toolkit.log import get_logger
 
@@ -154,22 +153,15 @@ class TreeContext(ContextDependency):
 
 def save_tree(path: str | os.PathLike, tree: TreeContext) -> None:
     """Write the tree alone (Kaldi's `tree` file) as an uncompressed `.npz`, atomically."""
-    with atomic_write(path, "wb") as f:
-        np.savez(f, format=np.array(TREE_FORMAT), **tree.to_arrays())
+    save_npz(path, TREE_FORMAT, tree.to_arrays())
 
 
 def load_tree(path: str | os.PathLike) -> TreeContext:
     """The tree `save_tree` wrote; InputError naming the file otherwise."""
     name = os.fspath(path)
+    arrays = load_npz(name, TREE_FORMAT, "tree")
     try:
-        with np.load(name, allow_pickle=False) as z:
-            if "format" not in z.files or str(z["format"]) != TREE_FORMAT:
-                raise InputError("not a tree file", name)
-            tree = ContextDependency.from_arrays({k: z[k] for k in z.files if k != "format"})
-    except FileNotFoundError:
-        raise InputError("no such file", name) from None
-    except (OSError, ValueError, zipfile.BadZipFile) as e:
-        raise InputError(f"cannot read the tree ({e})", name) from None
+        tree = ContextDependency.from_arrays(arrays)
     except ToolkitError as e:
         raise InputError(str(e), name) from None
     if not isinstance(tree, TreeContext):

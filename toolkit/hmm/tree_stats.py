@@ -13,7 +13,6 @@ File format (`save`/`load`): an uncompressed `.npz` with `format` "toolkit-tree-
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Iterable
 
 import numpy as np
@@ -21,7 +20,7 @@ import numpy as np
 from toolkit.errors import InputError, ToolkitError
 from toolkit.hmm.alignment import split_to_phones
 from toolkit.hmm.transition_model import TransitionModel
-from toolkit.io.atomic import atomic_write
+from toolkit.io.npz import load_npz, save_npz
 
 FORMAT = "toolkit-tree-stats"
 CONTEXT_WIDTH = 3
@@ -84,24 +83,18 @@ class TreeStats:
                                     np.concatenate([self.sums, other.sums]), np.concatenate([self.sumsq, other.sumsq]))
 
     def save(self, path: str | os.PathLike) -> None:
-        with atomic_write(path, "wb") as f:
-            np.savez(f, format=np.array(FORMAT), keys=self.keys, counts=self.counts, sums=self.sums, sumsq=self.sumsq)
+        save_npz(path, FORMAT, {"keys": self.keys, "counts": self.counts, "sums": self.sums, "sumsq": self.sumsq})
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> TreeStats:
         """The statistics `save` wrote; InputError naming the file otherwise."""
-        name = os.fspath(path)
+        z = load_npz(path, FORMAT, "tree statistics")
         try:
-            with np.load(name, allow_pickle=False) as z:
-                if "format" not in z.files or str(z["format"]) != FORMAT:
-                    raise InputError("not a tree statistics file", name)
-                return cls(z["keys"], z["counts"], z["sums"], z["sumsq"])
-        except FileNotFoundError:
-            raise InputError("no such file", name) from None
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
-            raise InputError(f"cannot read tree statistics ({e})", name) from None
+            return cls(z["keys"], z["counts"], z["sums"], z["sumsq"])
+        except (ValueError, KeyError) as e:
+            raise InputError(f"cannot read tree statistics ({e})", path) from None
         except ToolkitError as e:
-            raise InputError(str(e), name) from None
+            raise InputError(str(e), path) from None
 
 
 def sum_tree_stats(paths: Iterable[str | os.PathLike]) -> TreeStats:

@@ -21,14 +21,13 @@ File format (`.npz`, written atomically): `format` = "toolkit-lda-accs", `versio
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from toolkit.errors import InputError, ToolkitError
-from toolkit.io.atomic import atomic_write
+from toolkit.io.npz import load_npz, save_npz
 
 FORMAT = "toolkit-lda-accs"
 VERSION = 1
@@ -99,30 +98,20 @@ class LdaStats:
         return total, between, mean
 
     def save(self, path: str | os.PathLike) -> None:
-        with atomic_write(path, "wb") as f:
-            np.savez(f, format=np.array(FORMAT), version=np.array(VERSION), counts=self.counts,
-                     sums=self.sums, scatter=self.scatter)
+        save_npz(path, FORMAT, {"counts": self.counts, "sums": self.sums, "scatter": self.scatter}, VERSION)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> LdaStats:
         """Read statistics written by `save`; InputError naming the file if it is not one."""
-        name = os.fspath(path)
+        z = load_npz(path, FORMAT, "LDA statistics", VERSION)
         try:
-            with np.load(name, allow_pickle=False) as z:
-                if str(z["format"]) != FORMAT:
-                    raise InputError(f"not an LDA statistics file (format '{z['format']}')", name)
-                if int(z["version"]) != VERSION:
-                    raise InputError(f"LDA statistics format version {int(z['version'])} is not {VERSION}", name)
-                counts, sums, scatter = z["counts"], z["sums"], z["scatter"]
-                stats = cls(len(counts), sums.shape[1])
-                stats.counts[:] = counts
-                stats.sums[:] = sums
-                stats.scatter[:] = scatter
-        except FileNotFoundError:
-            raise InputError("no such file", name) from None
-        except (OSError, EOFError, ValueError, KeyError, IndexError, AttributeError, TypeError,
-                zipfile.BadZipFile) as e:
-            raise InputError(f"not a valid LDA statistics file ({type(e).__name__}: {e})", name) from None
+            counts, sums, scatter = z["counts"], z["sums"], z["scatter"]
+            stats = cls(len(counts), sums.shape[1])
+            stats.counts[:] = counts
+            stats.sums[:] = sums
+            stats.scatter[:] = scatter
+        except (ValueError, KeyError, IndexError, AttributeError, TypeError) as e:
+            raise InputError(f"not a valid LDA statistics file ({type(e).__name__}: {e})", path) from None
         return stats
 
 

@@ -23,14 +23,13 @@ File format of the statistics (`.npz`, written atomically): `format` = "toolkit-
 from __future__ import annotations
 
 import os
-import zipfile
 from dataclasses import dataclass
 
 import numpy as np
 
 from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.diag_gmm import AmDiagGmm
-from toolkit.io.atomic import atomic_write
+from toolkit.io.npz import load_npz, save_npz
 from toolkit.transform.gauss_stats import aligned_posteriors
 
 FORMAT = "toolkit-mllt-accs"
@@ -83,32 +82,22 @@ class MlltStats:
         self.log_like += other.log_like
 
     def save(self, path: str | os.PathLike) -> None:
-        with atomic_write(path, "wb") as f:
-            np.savez(f, format=np.array(FORMAT), version=np.array(VERSION), beta=np.array(self.beta),
-                     G=self.G, log_like=np.array(self.log_like))
+        save_npz(path, FORMAT, {"beta": np.array(self.beta), "G": self.G, "log_like": np.array(self.log_like)}, VERSION)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MlltStats:
         """Read statistics written by `save`; InputError naming the file if it is not one."""
-        name = os.fspath(path)
+        z = load_npz(path, FORMAT, "MLLT statistics", VERSION)
         try:
-            with np.load(name, allow_pickle=False) as z:
-                if str(z["format"]) != FORMAT:
-                    raise InputError(f"not an MLLT statistics file (format '{z['format']}')", name)
-                if int(z["version"]) != VERSION:
-                    raise InputError(f"MLLT statistics format version {int(z['version'])} is not {VERSION}", name)
-                g = z["G"]
-                if g.ndim != 3 or g.shape[0] != g.shape[1] or g.shape[1] != g.shape[2]:
-                    raise InputError(f"MLLT statistics G has shape {g.shape}, expected (D, D, D)", name)
-                stats = cls(g.shape[0])
-                stats.G[:] = g
-                stats.beta = float(z["beta"])
-                stats.log_like = float(z["log_like"])
-        except FileNotFoundError:
-            raise InputError("no such file", name) from None
-        except (OSError, EOFError, ValueError, KeyError, IndexError, AttributeError, TypeError,
-                zipfile.BadZipFile) as e:
-            raise InputError(f"not a valid MLLT statistics file ({type(e).__name__}: {e})", name) from None
+            g = z["G"]
+            if g.ndim != 3 or g.shape[0] != g.shape[1] or g.shape[1] != g.shape[2]:
+                raise InputError(f"MLLT statistics G has shape {g.shape}, expected (D, D, D)", path)
+            stats = cls(g.shape[0])
+            stats.G[:] = g
+            stats.beta = float(z["beta"])
+            stats.log_like = float(z["log_like"])
+        except (ValueError, KeyError, IndexError, AttributeError, TypeError) as e:
+            raise InputError(f"not a valid MLLT statistics file ({type(e).__name__}: {e})", path) from None
         return stats
 
 
