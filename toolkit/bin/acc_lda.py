@@ -15,9 +15,8 @@ import numpy as np
 
 from toolkit import cli
 from toolkit.errors import InputError, ToolkitError
-from toolkit.features.pipeline import FeatureReader
 from toolkit.gmm.aligned_features import AlignedFeatures
-from toolkit.gmm.feature_args import add_feature_options
+from toolkit.gmm.feature_args import add_feature_options, feature_reader
 from toolkit.gmm.model import load_model
 from toolkit.log import get_logger
 from toolkit.progress import progress
@@ -29,9 +28,7 @@ _log = get_logger("acc_lda")
 def build_parser():
     p = cli.make_parser(__name__, __doc__)
     add_feature_options(p)
-    p.set_defaults(delta_order=0)
-    p.add_argument("--splice-left", type=int, default=3, help="frames of left context spliced")
-    p.add_argument("--splice-right", type=int, default=3, help="frames of right context spliced")
+    p.set_defaults(delta_order=0, splice_left=3, splice_right=3)
     p.add_argument("--silence-phones", default="", help="colon-separated silence phone ids (phones/silence.csl)")
     p.add_argument("--silence-weight", type=float, default=0.0, help="weight of frames of the silence phones")
     p.add_argument("model", help="model the alignments belong to (e.g. exp/tri1_ali/final.mdl)")
@@ -50,8 +47,6 @@ def _silence_phones(csl: str) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.delta_order < 0 or args.delta_window < 1 or args.splice_left < 0 or args.splice_right < 0:
-        raise ToolkitError("--delta-order, --splice-left and --splice-right must be >= 0 and --delta-window >= 1")
     trans_model, _, _ = load_model(args.model)
     phone_weight = np.ones(int(trans_model.tid2phone.max()) + 1)
     for phone in _silence_phones(args.silence_phones):
@@ -59,9 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ToolkitError(f"--silence-phones: phone {phone} is not a phone of {args.model}")
         phone_weight[phone] = args.silence_weight
     tid_weight = phone_weight[trans_model.tid2phone]
-    reader = FeatureReader(args.data, cmvn=args.cmvn, norm_vars=args.norm_vars, delta_order=args.delta_order,
-                           delta_window=args.delta_window, splice=(args.splice_left, args.splice_right))
-    aligned = AlignedFeatures(reader, args.alignments, trans_model, args.model)
+    aligned = AlignedFeatures(feature_reader(args.data, args), args.alignments, trans_model, args.model)
     stats = None
     for utt, feats, tids in progress(aligned, "accumulating", len(aligned), unit="utt"):
         if stats is None:

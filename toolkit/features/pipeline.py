@@ -2,13 +2,15 @@
 
 `apply-cmvn --utt2spk=ark:DIR/utt2spk scp:DIR/cmvn.scp scp:DIR/feats.scp ark:- |
 add-deltas ark:- ark:-` becomes `FeatureReader(DIR, delta_order=2)`; splice-feats is
-`splice=(left, right)`. Deltas are added after CMVN and splicing comes last, as in
-Kaldi's recipes.
+`splice=(left, right)`, transform-feats with final.mat `transform=M`, and transform-feats
+with per-speaker fMLLR transforms `speaker_transforms={spk: W}`. The order is Kaldi's:
+CMVN, deltas, splicing, the global transform, the speaker's transform.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Iterator
 
 import numpy as np
@@ -19,6 +21,7 @@ from toolkit.features.deltas import add_deltas
 from toolkit.features.splice import splice_frames
 from toolkit.io.archive import MatrixScp
 from toolkit.io.table import read_table
+from toolkit.transform.affine import apply_transform
 
 
 class FeatureReader:
@@ -26,8 +29,11 @@ class FeatureReader:
 
     With `cmvn` (the default) the utterance's speaker stats from DIR/cmvn.scp are applied
     (means, and variances with `norm_vars`); `delta_order` > 0 appends deltas over
-    `delta_window` frames; `splice` = (left, right) stacks neighbouring frames. Keys are
-    the utterances of DIR/feats.scp, in its order.
+    `delta_window` frames; `splice` = (left, right) stacks neighbouring frames;
+    `transform` (d, D) or (d, D + 1) multiplies every frame (LDA, LDA+MLLT);
+    `speaker_transforms` maps each speaker of DIR/utt2spk to its (d, d + 1) fMLLR transform,
+    applied last (an utterance whose speaker has none is an error naming
+    `speaker_transforms_name`). Keys are the utterances of DIR/feats.scp, in its order.
     """
 
     def __init__(
@@ -39,6 +45,9 @@ class FeatureReader:
         delta_order: int = 0,
         delta_window: int = 2,
         splice: tuple[int, int] | None = None,
+        transform: np.ndarray | None = None,
+        speaker_transforms: Mapping[str, np.ndarray] | None = None,
+        speaker_transforms_name: str = "speaker transforms",
     ):
         self.data_dir = Path(data_dir)
         self.feats = MatrixScp(self.data_dir / "feats.scp")
@@ -46,7 +55,11 @@ class FeatureReader:
         self.delta_order = delta_order
         self.delta_window = delta_window
         self.splice = splice
-        self._utt2spk = read_table(self.data_dir / "utt2spk") if cmvn else None
+        self.transform = transform
+        self.speaker_transforms = speaker_transforms
+        self.speaker_transforms_name = speaker_transforms_name
+        need_speakers = cmvn or speaker_transforms is not None
+        self._utt2spk = read_table(self.data_dir / "utt2spk") if need_speakers else None
         self._cmvn = MatrixScp(self.data_dir / "cmvn.scp") if cmvn else None
         self._stats: dict[str, np.ndarray] = {}
 
@@ -59,10 +72,14 @@ class FeatureReader:
     def __contains__(self, utt: str) -> bool:
         return utt in self.feats
 
-    def _speaker_stats(self, utt: str) -> np.ndarray:
+    def _speaker(self, utt: str) -> str:
         speaker = self._utt2spk.get(utt)
         if speaker is None:
             raise InputError(f"utterance '{utt}' is not in utt2spk", self.data_dir / "utt2spk")
+        return speaker
+
+    def _speaker_stats(self, utt: str) -> np.ndarray:
+        speaker = self._speaker(utt)
         if speaker not in self._stats:
             if speaker not in self._cmvn:
                 raise InputError(f"no CMVN stats for speaker '{speaker}' (of utterance '{utt}')",
@@ -82,7 +99,22 @@ class FeatureReader:
             feats = add_deltas(feats, self.delta_order, self.delta_window)
         if self.splice is not None:
             feats = splice_frames(feats, *self.splice)
+        if self.transform is not None:
+            feats = self._apply(feats, self.transform, utt, "the global transform (--transform)")
+        if self.speaker_transforms is not None:
+            speaker = self._speaker(utt)
+            if speaker not in self.speaker_transforms:
+                raise InputError(f"no transform for speaker '{speaker}' (of utterance '{utt}')",
+                                 self.speaker_transforms_name)
+            feats = self._apply(feats, self.speaker_transforms[speaker], utt, self.speaker_transforms_name)
         return np.asarray(feats, dtype=np.float32)
+
+    @staticmethod
+    def _apply(feats: np.ndarray, m: np.ndarray, utt: str, where: str) -> np.ndarray:
+        try:
+            return apply_transform(feats, m)
+        except ToolkitError as e:
+            raise InputError(f"utterance '{utt}': {e}", where) from None
 
     def items(self) -> Iterator[tuple[str, np.ndarray]]:
         for utt in self.keys():
