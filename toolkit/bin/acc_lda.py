@@ -11,13 +11,13 @@ summed over jobs by est_lda.
   python -m toolkit.bin.acc_lda --silence-phones 1:2:3 exp/tri1_ali/final.mdl \\
       data/train/split2/1 exp/tri1_ali/ali.1.ark exp/tri2/lda.1.acc
 """
-import numpy as np
 
 from toolkit import cli
 from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.aligned_features import AlignedFeatures
 from toolkit.gmm.feature_args import add_feature_options, feature_reader
 from toolkit.gmm.model import load_model
+from toolkit.hmm.silence import parse_phone_list, tid_weights
 from toolkit.log import get_logger
 from toolkit.progress import progress
 from toolkit.transform.lda import LdaStats
@@ -38,22 +38,11 @@ def build_parser():
     return p
 
 
-def _silence_phones(csl: str) -> list[int]:
-    try:
-        return [int(p) for p in csl.split(":") if p]
-    except ValueError:
-        raise ToolkitError(f"--silence-phones '{csl}' must be colon-separated integers") from None
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     trans_model, _, _ = load_model(args.model)
-    phone_weight = np.ones(int(trans_model.tid2phone.max()) + 1)
-    for phone in _silence_phones(args.silence_phones):
-        if not 0 < phone < len(phone_weight):
-            raise ToolkitError(f"--silence-phones: phone {phone} is not a phone of {args.model}")
-        phone_weight[phone] = args.silence_weight
-    tid_weight = phone_weight[trans_model.tid2phone]
+    tid_weight = tid_weights(trans_model, parse_phone_list(args.silence_phones, "--silence-phones"),
+                             args.silence_weight, args.model)
     aligned = AlignedFeatures(feature_reader(args.data, args), args.alignments, trans_model, args.model)
     stats = None
     for utt, feats, tids in progress(aligned, "accumulating", len(aligned), unit="utt"):

@@ -17,6 +17,7 @@ from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.aligned_features import AlignedFeatures
 from toolkit.gmm.feature_args import add_feature_options, feature_reader
 from toolkit.gmm.model import load_model
+from toolkit.hmm.silence import parse_phone_list
 from toolkit.hmm.tree_stats import accumulate_tree_stats
 from toolkit.log import get_logger
 from toolkit.progress import progress
@@ -39,10 +40,7 @@ def build_parser():
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        ci_phones = [int(x) for x in args.ci_phones.split(":") if x]
-    except ValueError:
-        raise ToolkitError(f"--ci-phones: expected integers separated by ':', got '{args.ci_phones}'") from None
+    ci_phones = parse_phone_list(args.ci_phones, "--ci-phones")
     trans_model, _, am = load_model(args.model)
     aligned = AlignedFeatures(feature_reader(args.data, args), args.alignments, trans_model, args.model, am.dim)
     pairs = ((feats, tids) for _, feats, tids in aligned)
