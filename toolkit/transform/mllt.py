@@ -23,6 +23,7 @@ File format of the statistics (`.npz`, written atomically): `format` = "toolkit-
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,6 +100,52 @@ class MlltStats:
         except (ValueError, KeyError, IndexError, AttributeError, TypeError) as e:
             raise InputError(f"not a valid MLLT statistics file ({type(e).__name__}: {e})", path) from None
         return stats
+
+
+def accumulate_mllt(am: AmDiagGmm, aligned: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]],
+                    chunk_frames: int = 65536) -> MlltStats:
+    """MLLT statistics of `am` from `(feats (T, D), pdfs (T,), weights (T,))` triples (Kaldi's gmm-acc-mllt).
+
+    Utterances are gathered into chunks of about `chunk_frames` frames before they are added,
+    since `MlltStats.accumulate` loops over the Gaussians present; the result does not
+    depend on the chunking beyond rounding.
+    """
+    stats = MlltStats(am.dim)
+    chunk: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    pending = 0
+
+    def flush() -> None:
+        stats.accumulate(am, *(np.concatenate(parts) for parts in zip(*chunk)))
+        chunk.clear()
+
+    for feats, pdfs, weights in aligned:
+        if not len(feats) == len(pdfs) == len(weights):
+            raise ToolkitError(f"{len(feats)} frames, {len(pdfs)} pdf labels and {len(weights)} weights")
+        chunk.append((np.asarray(feats), np.asarray(pdfs), np.asarray(weights, dtype=np.float64)))
+        pending += len(feats)
+        if pending >= chunk_frames:
+            flush()
+            pending = 0
+    if chunk:
+        flush()
+    return stats
+
+
+def sum_mllt_stats(paths: Iterable[str | os.PathLike]) -> MlltStats:
+    """The sum of the statistics files `paths` (at least one); errors name the offending file."""
+    total = None
+    for path in paths:
+        stats = MlltStats.load(path)
+        if total is None:
+            total = stats
+            continue
+        try:
+            total.add(stats)
+        except ToolkitError as e:
+            raise InputError(str(e), path) from None
+    if total is None:
+        raise ToolkitError("no MLLT statistics files to sum")
+    return total
 
 
 def mllt_objective(stats: MlltStats, a: np.ndarray) -> float:
