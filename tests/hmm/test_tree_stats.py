@@ -1,4 +1,5 @@
-"""Tree statistics from synthetic alignments against a direct per-frame count; job sums; the two steps end to end."""
+"""Tree statistics from synthetic alignments against a direct per-frame count; job sums; the tree steps end to end
+(statistics, tree, the first triphone model, converted alignments)."""
 import logging
 
 import numpy as np
@@ -6,6 +7,7 @@ import pytest
 
 from toolkit.bin import acc_tree_stats
 from toolkit.bin import build_tree as build_tree_step
+from toolkit.bin import convert_ali, gmm_init_model
 from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.diag_gmm import AmDiagGmm
 from toolkit.gmm.model import load_model, save_model
@@ -20,7 +22,7 @@ from toolkit.hmm.tree_stats import (
     gaussian_objective,
     sum_tree_stats,
 )
-from toolkit.io.archive import write_int_vectors, write_matrices
+from toolkit.io.archive import read_int_vectors, write_int_vectors, write_matrices
 from toolkit.lang.dict_dir import DictDir
 from toolkit.lang.lang_dir import prepare_lang, read_lang_dir
 from toolkit.lang.lexicon import LexiconEntry as E
@@ -197,3 +199,73 @@ def test_context_independent_phones_record_no_context(mono):
     assert ci.counts.sum() == plain.counts.sum()
     assert len(np.unique(ci.keys[is_sil][:, 3])) == is_sil.sum()
     np.testing.assert_array_equal(ci.keys[~is_sil], plain.keys[plain.keys[:, 1] != 1])
+
+
+@pytest.fixture(scope="module")
+def tree_system(tmp_path_factory):
+    """A lang dir, a monophone model, synthetic features and alignments, and a tree built by the steps."""
+    tmp = tmp_path_factory.mktemp("tree_system")
+    prepare_lang(DICT, "<UNK>", tmp / "lang")
+    lang = read_lang_dir(tmp / "lang")
+    ctx = monophone_context(lang.topology, lang.sets)
+    tm = TransitionModel.build(lang.topology, ctx)
+    dim = 2
+    am = AmDiagGmm.from_variances(np.zeros((ctx.num_pdfs, dim)), np.ones((ctx.num_pdfs, dim)), np.ones(ctx.num_pdfs),
+                                  np.arange(ctx.num_pdfs), ctx.num_pdfs)
+    save_model(tmp / "mono.mdl", tm, ctx, am)
+    phones = [lang.phones.id(s) for s in ("x_B", "x_E", "y_B", "y_E", "z_I", "SIL")]
+    utts = synthetic_utterances(tm, ctx, phones, 200, dim, np.random.default_rng(7), left_effect=0.3)
+    names = [f"u{i:03d}" for i in range(len(utts))]
+    (tmp / "data").mkdir()
+    write_matrices(tmp / "data" / "feats.ark", tmp / "data" / "feats.scp", zip(names, (f for f, _, _ in utts)))
+    (tmp / "data" / "utt2spk").write_text("".join(f"{n} {n}\n" for n in names))
+    write_int_vectors(tmp / "ali.ark", zip(names, (a for _, a, _ in utts)))
+    feat_opts = ["--no-cmvn", "--delta-order", "0"]
+    assert acc_tree_stats.main([*feat_opts, str(tmp / "mono.mdl"), str(tmp / "data"), str(tmp / "ali.ark"),
+                                str(tmp / "1.acc")]) == 0
+    assert build_tree_step.main(["--num-leaves", "30", "--thresh", "10", "--min-count", "20", str(tmp / "lang"),
+                                 str(tmp / "1.acc"), str(tmp / "tree")]) == 0
+    return tmp, lang, tm, dict(zip(names, utts))
+
+
+def test_init_model_gives_each_leaf_the_mean_of_its_frames(tree_system):
+    tmp, lang, _, utts = tree_system
+    assert gmm_init_model.main([str(tmp / "tree"), str(tmp / "lang"), str(tmp / "1.acc"), str(tmp / "1.mdl")]) == 0
+    tm, tree, am = load_model(tmp / "1.mdl")
+    assert tree == load_tree(tmp / "tree") and am.num_gauss == tree.num_pdfs
+    # Reference: every frame sent to its leaf by the tree directly, from the synthetic keys.
+    feats = np.concatenate([f for f, _, _ in utts.values()])
+    keys = np.concatenate([k for _, _, k in utts.values()])
+    pdfs = np.array([tree.pdf(k[:3], k[3]) for k in keys])
+    for pdf in np.unique(pdfs):
+        np.testing.assert_allclose(am.means[pdf], feats[pdfs == pdf].mean(0), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(am.variances[pdf], np.maximum(feats[pdfs == pdf].var(0), 0.01), rtol=1e-4)
+
+
+def test_converted_alignments_keep_the_path_and_take_the_pdfs_of_the_tree(tree_system):
+    tmp, lang, mono_tm, utts = tree_system
+    assert convert_ali.main([str(tmp / "mono.mdl"), str(tmp / "1.mdl"), str(tmp / "ali.ark"), str(tmp / "tri.ark")]) == 0
+    tm, tree, _ = load_model(tmp / "1.mdl")
+    converted = dict(read_int_vectors(tmp / "tri.ark"))
+    assert converted.keys() == utts.keys()
+    for utt, (_, old, keys) in utts.items():
+        new = converted[utt]
+        np.testing.assert_array_equal(tm.tid2phone[new], mono_tm.tid2phone[old])
+        np.testing.assert_array_equal(tm.tid2hmm_state[new], mono_tm.tid2hmm_state[old])
+        np.testing.assert_array_equal(tm.tid_is_self_loop[new], mono_tm.tid_is_self_loop[old])
+        np.testing.assert_array_equal(tm.tid2pdf[new], [tree.pdf(k[:3], k[3]) for k in keys])
+
+
+def test_tree_and_alignments_that_do_not_belong_are_refused(tree_system, tmp_path):
+    tmp, lang, _, _ = tree_system
+    # Alignments of another model (here the triphone ones read as monophone ones) name the utterance.
+    with pytest.raises(InputError, match="utterance 'u000'"):
+        convert_ali.main([str(tmp / "1.mdl"), str(tmp / "1.mdl"), str(tmp / "ali.ark"), str(tmp_path / "x.ark")])
+    assert not (tmp_path / "x.ark").exists()
+    # A tree for a lang directory with other phones.
+    other_dict = DictDir(lexicon=[E("!SIL", ("SIL",)), E("<UNK>", ("SPN",)), E("A", ("p", "q"))],
+                         silence_phones=[["SIL"], ["SPN"]], nonsilence_phones=[["p"], ["q"]], optional_silence="SIL")
+    prepare_lang(other_dict, "<UNK>", tmp_path / "lang2")
+    with pytest.raises(InputError, match="another lang directory"):
+        gmm_init_model.main([str(tmp / "tree"), str(tmp_path / "lang2"), str(tmp / "1.acc"), str(tmp_path / "m")])
+    assert not (tmp_path / "m").exists()

@@ -12,6 +12,7 @@ import kaldifst
 import numpy as np
 
 from toolkit.errors import ToolkitError
+from toolkit.hmm.context import ContextDependency
 from toolkit.hmm.transition_model import TransitionModel
 
 
@@ -113,3 +114,43 @@ def split_to_phones(trans_model: TransitionModel, alignment: np.ndarray) -> list
         segments.append(PhoneSegment(int(phone[start]), start, tuple(int(t) for t in ali[start:end])))
         start = end
     return segments
+
+
+
+class AlignmentConverter:
+    """Rewrites alignments of `old_model` in the transition ids of `new_model` (Kaldi's convert-ali).
+
+    Both models must share the topology. Each phone keeps its frames, HMM states and
+    transitions; the pdfs come from `new_ctx` with the phone's context in the alignment
+    (phone 0 beyond the edges). Lookups are cached across utterances.
+    """
+
+    def __init__(self, old_model: TransitionModel, new_model: TransitionModel, new_ctx: ContextDependency):
+        if old_model.topology != new_model.topology:
+            raise ToolkitError("the two models have different topologies")
+        self.old_model, self.new_model, self.new_ctx = old_model, new_model, new_ctx
+        self._cache: dict[tuple[tuple[int, ...], int], int] = {}
+
+    def _new_tid(self, window: tuple[int, ...], old_tid: int) -> int:
+        tid = self._cache.get((window, old_tid))
+        if tid is None:
+            old, new = self.old_model, self.new_model
+            phone = window[self.new_ctx.central_position]
+            hmm_state = int(old.tid2hmm_state[old_tid])
+            trans_index = old_tid - int(old.tstate_first_tid[old.tid2tstate[old_tid]])
+            # Our topologies give a state one pdf class for both its forward and self-loop transitions.
+            pdf = self.new_ctx.pdf(window, new.topology.entry(phone).states[hmm_state].pdf_class)
+            tid = self._cache[(window, old_tid)] = new.tid(new.tstate(phone, hmm_state, pdf, pdf), trans_index)
+        return tid
+
+    def __call__(self, alignment: np.ndarray) -> np.ndarray:
+        """(T,) int32 new transition ids; ToolkitError if the alignment does not split into phones under
+        the old model or the new model lacks a transition state (another tree or topology)."""
+        segments = split_to_phones(self.old_model, alignment)
+        n, p = self.new_ctx.context_width, self.new_ctx.central_position
+        padded = [0] * p + [s.phone for s in segments] + [0] * (n - 1 - p)
+        out = np.empty(len(np.asarray(alignment)), dtype=np.int32)
+        for i, seg in enumerate(segments):
+            window = tuple(padded[i:i + n])
+            out[seg.start:seg.end] = [self._new_tid(window, tid) for tid in seg.tids]
+        return out

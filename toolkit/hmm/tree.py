@@ -99,6 +99,11 @@ class TreeContext(ContextDependency):
     def num_pdfs(self) -> int:
         return self._num_pdfs
 
+    @property
+    def phones(self) -> list[int]:
+        """The phones the tree has a root for (those of the lang directory it was built for)."""
+        return np.flatnonzero((self.roots >= 0).any(1)).tolist()
+
     def _root(self, phone: int, pdf_class: int) -> int:
         if 0 <= phone < self.roots.shape[0] and 0 <= pdf_class < self.roots.shape[1]:
             root = int(self.roots[phone, pdf_class])

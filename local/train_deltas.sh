@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Triphone GMM-HMM training on delta features, as Kaldi's steps/train_deltas.sh: a
+# decision tree from the alignments of a previous system (local/init_tree_model.sh), one
+# Gaussian per leaf, then Viterbi training with realignment on a schedule while the Gaussian
+# count grows towards --tot-gauss. Writes <dir>/final.mdl (the tree inside, and in
+# <dir>/tree), alignments <dir>/ali.JOB.ark, <dir>/feat_opts, <dir>/train_seconds, logs in <dir>/log.
+
+# Begin configuration section.
+cmd=run_local.sh
+nj=2
+stage=-1
+num_leaves=2000     # most leaves of the tree
+tot_gauss=10000     # target number of Gaussians
+num_iters=35        # training iterations
+max_iter_inc=25     # the Gaussian count grows until this iteration
+power=0.25          # exponent of the occupancy in allocating Gaussians to pdfs
+realign_iters="10 20 30"
+beam=10
+retry_beam=40
+tree_opts=          # further build_tree options
+feat_opts="--cmvn --delta-order 2"   # feature pipeline: per-speaker CMN, deltas
+# End configuration section.
+
+echo "$0 $*"
+[ -n "${TOOLKIT_ROOT:-}" ] || . ./path.sh
+. parse_options.sh || exit 1
+. log.sh
+
+if [ $# -ne 4 ]; then
+  cat >&2 <<EOU
+Usage: $0 [options] <data-dir> <lang-dir> <ali-dir> <exp-dir>
+ e.g.: $0 --num-leaves 2000 --tot-gauss 10000 data/train data/lang exp/mono_ali exp/tri1
+Options: --cmd --nj --num-leaves --tot-gauss --num-iters --max-iter-inc --power --realign-iters
+         --beam --retry-beam --tree-opts --feat-opts --stage
+EOU
+  exit 1
+fi
+set -euo pipefail
+
+data=$1
+lang=$2
+alidir=$3
+dir=$4
+mkdir -p "$dir/log"
+echo "$feat_opts" > "$dir/feat_opts"
+start=$(date +%s)
+sdata=$data/split$nj
+
+if [ $stage -le -1 ]; then
+  init_tree_model.sh --cmd "$cmd" --nj $nj --num-leaves $num_leaves --tree-opts "$tree_opts" \
+    --feat-opts "$feat_opts" "$data" "$lang" "$alidir" "$dir"
+fi
+numgauss=$(python -m toolkit.bin.gmm_info "$dir/1.mdl" | awk '$1 == "gaussians" {print $2}')
+incgauss=$(( (tot_gauss - numgauss) / max_iter_inc ))
+[ $incgauss -ge 0 ] || incgauss=0
+
+x=1
+while [ $x -lt $num_iters ]; do
+  if [ $stage -le $x ]; then
+    if echo " $realign_iters " | grep -q " $x "; then
+      $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
+        python -m toolkit.bin.gmm_align $feat_opts --beam $beam --retry-beam $retry_beam --acc "$dir/$x.JOB.acc" \
+          "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
+    else
+      $cmd JOB=1:$nj "$dir/log/acc.$x.JOB.log" \
+        python -m toolkit.bin.gmm_acc_stats $feat_opts "$dir/$x.mdl" "$sdata/JOB" "$dir/ali.JOB.ark" "$dir/$x.JOB.acc"
+    fi
+    python -m toolkit.bin.gmm_est --mix-up $numgauss --power $power \
+      "$dir/$x.mdl" "$dir"/$x.*.acc "$dir/$((x + 1)).mdl" 2> "$dir/log/update.$x.log" \
+      || { cat "$dir/log/update.$x.log" >&2; exit 1; }
+    rm -f "$dir"/$x.*.acc
+    log "Iteration $x: avg like per frame $(grep -o 'avg like per frame = [-0-9.]*' "$dir/log/update.$x.log" | awk '{print $NF}'), $numgauss Gaussians"
+  fi
+  [ $x -le $max_iter_inc ] && numgauss=$((numgauss + incgauss))
+  x=$((x + 1))
+done
+
+cp "$dir/$num_iters.mdl" "$dir/final.mdl.tmp" && mv "$dir/final.mdl.tmp" "$dir/final.mdl"
+rm -f "$dir"/fsts.*.ark
+echo $(( $(date +%s) - start )) > "$dir/train_seconds"
+log "Done training the triphone system in $dir ($(cat "$dir/train_seconds") s)"
