@@ -41,12 +41,15 @@ def build_parser():
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     ci_phones = parse_phone_list(args.ci_phones, "--ci-phones")
-    trans_model, _, am = load_model(args.model)
-    aligned = AlignedFeatures(feature_reader(args.data, args), args.alignments, trans_model, args.model, am.dim)
+    # The features may differ from the model's (a new system's LDA features on the old system's alignments).
+    trans_model, _, _ = load_model(args.model)
+    aligned = AlignedFeatures(feature_reader(args.data, args), args.alignments, trans_model, args.model)
     pairs = ((feats, tids) for _, feats, tids in aligned)
     try:
         stats = accumulate_tree_stats(trans_model, progress(pairs, "accumulating", len(aligned), unit="utt"),
                                       ci_phones)
+    except InputError:
+        raise
     except ToolkitError as e:
         if aligned.counts["done"] == 0:
             raise ToolkitError(f"no utterance of {args.data} could be used with the alignments {args.alignments}") from None
