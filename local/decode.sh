@@ -3,7 +3,12 @@
 # --nj jobs over the speaker splits, one lattice per utterance, best paths at every LM
 # weight and insertion penalty, then scoring. On dev the best setting is chosen; pass
 # --chosen-on <dev-decode-dir> to score a test set once at that setting.
-# The model is <decode-dir>/../final.mdl, as in Kaldi.
+# The model is <decode-dir>/../final.mdl, as in Kaldi, unless --model; the features are
+# <decode-dir>/../feat_opts, plus the per-speaker fMLLR transforms <transform-dir>/trans.JOB.ark
+# with --transform-dir (decoded with as many jobs as there are transform archives).
+# --write-alignments true also writes each job's best paths to <decode-dir>/ali.JOB.ark
+# (for fMLLR estimation: local/decode_fmllr.sh). --add-timing "FILE..." (JOB in the names)
+# adds earlier passes' seconds to each job's timing.json, so the real-time factor counts them.
 
 # Begin configuration section.
 cmd=run_local.sh
@@ -15,6 +20,10 @@ lm_weights="7 8 9 10 11 12 13 14 15 16 17"
 word_ins_penalties="0.0 0.5 1.0"
 chosen_on=           # dev decode dir whose chosen setting scores this set
 skip_scoring=false
+model=               # model to decode with; default <decode-dir>/../final.mdl
+transform_dir=       # directory with per-speaker transforms trans.JOB.ark (fMLLR)
+write_alignments=false  # true: write best-path alignments to <decode-dir>/ali.JOB.ark
+add_timing=          # timing files of earlier passes of each job (JOB replaced), added to its timing
 # End configuration section.
 
 echo "$0 $*"
@@ -28,6 +37,7 @@ Usage: $0 [options] <graph-dir> <data-dir> <decode-dir>
  e.g.: $0 --nj 2 exp/mono/graph data/dev exp/mono/decode_dev
        $0 --nj 2 --chosen-on exp/mono/decode_dev exp/mono/graph data/test exp/mono/decode_test
 Options: --cmd --nj --acwt --beam --lattice-beam --lm-weights --word-ins-penalties --chosen-on --skip-scoring
+         --model --transform-dir --write-alignments --add-timing
 EOU
   exit 1
 fi
@@ -37,22 +47,39 @@ graph=$1
 data=$2
 dir=$3
 srcdir=$(dirname "$dir")
-for f in "$graph/HCLG.fst" "$graph/words.txt" "$data/feats.scp" "$srcdir/final.mdl" "$srcdir/feat_opts"; do
+[ -n "$model" ] || model=$srcdir/final.mdl
+for f in "$graph/HCLG.fst" "$graph/words.txt" "$data/feats.scp" "$model" "$srcdir/feat_opts"; do
   [ -f "$f" ] || { log "Expected file $f to exist"; exit 1; }
 done
 feat_opts=$(cat "$srcdir/feat_opts")
 nspk=$(wc -l < "$data/spk2utt")
 [ "$nj" -le "$nspk" ] || nj=$nspk
+extra_opts=()
+if [ -n "$transform_dir" ]; then
+  ntrans=$(find "$transform_dir" -maxdepth 1 -name 'trans.*.ark' | wc -l)
+  # Job JOB reads the transforms of split JOB's speakers, so the splits must be the same.
+  [ "$ntrans" -eq "$nj" ] || {
+    log "$transform_dir has $ntrans transform archives (trans.JOB.ark) but $data is decoded in $nj jobs: use --nj $ntrans"
+    exit 1
+  }
+  extra_opts+=(--speaker-transforms "$transform_dir/trans.JOB.ark")
+fi
+if $write_alignments; then
+  extra_opts+=(--write-alignments "$dir/ali.JOB.ark")
+fi
+for f in $add_timing; do
+  extra_opts+=(--add-timing "$f")
+done
 sdata=$data/split$nj
 python -m toolkit.bin.split_data_dir "$data" "$nj"
 mkdir -p "$dir/log"
-rm -rf "$dir"/hyp.*   # a rerun with another --nj must not mix in old jobs
+rm -rf "$dir"/hyp.* "$dir"/ali.*.ark   # a rerun with another --nj must not mix in old jobs
 
-log "Decoding $data with $srcdir/final.mdl ($nj jobs)"
+log "Decoding $data with $model${transform_dir:+ and the transforms in $transform_dir} ($nj jobs)"
 $cmd JOB=1:$nj "$dir/log/decode.JOB.log" \
-  python -m toolkit.bin.gmm_decode $feat_opts --acoustic-scale $acwt --beam $beam --lattice-beam $lattice_beam \
-    --lm-weights "$lm_weights" --word-ins-penalties "$word_ins_penalties" \
-    "$srcdir/final.mdl" "$graph" "$sdata/JOB" "$dir/hyp.JOB"
+  python -m toolkit.bin.gmm_decode $feat_opts "${extra_opts[@]}" --acoustic-scale $acwt --beam $beam \
+    --lattice-beam $lattice_beam --lm-weights "$lm_weights" --word-ins-penalties "$word_ins_penalties" \
+    "$model" "$graph" "$sdata/JOB" "$dir/hyp.JOB"
 grep -h "real-time factor" "$dir"/log/decode.*.log >&2
 
 if ! $skip_scoring; then

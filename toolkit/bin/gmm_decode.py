@@ -8,6 +8,15 @@ setting, `<lmwt>_<penalty>.txt` (utterance id, then words; an utterance that rea
 final state keeps its best partial path, as in Kaldi, and is listed in the log), and
 `timing.json` with the audio and decoding seconds; the log gives the real-time factor.
 
+--write-alignments ARK writes each utterance's best-path transition ids at the decoding's
+own acoustic scale (the lattice's best path under graph + acoustic-scale * acoustic, no
+insertion penalty), as an int-vector archive: the first pass of fMLLR decoding estimates
+the speaker transforms from them (est_fmllr). --add-timing FILE (a timing.json of the same
+job in an earlier pass, or est_fmllr --write-timing's file; may repeat) adds that file's
+decode_seconds to this job's, so the real-time factor of a multi-pass system counts every
+pass; timing.json then keeps this pass's own seconds as `pass_seconds` and the added ones
+under `earlier`.
+
   python -m toolkit.bin.gmm_decode exp/mono/final.mdl exp/mono/graph data/dev/split2/1 \\
       exp/mono/decode_dev/hyp.1
 """
@@ -17,10 +26,11 @@ import time
 
 
 from toolkit import cli
-from toolkit.decode.decoder import best_paths, decode_lattice
+from toolkit.decode.decoder import best_paths, decode_lattice, lattice_best_path
 from toolkit.errors import InputError
 from toolkit.gmm.feature_args import add_feature_options, feature_reader
 from toolkit.gmm.model import load_model
+from toolkit.io.archive import write_int_vectors
 from toolkit.io.atomic import atomic_dir
 from toolkit.io.fst import read_fst
 from toolkit.io.table import write_table
@@ -46,6 +56,11 @@ def build_parser():
     p.add_argument("--word-ins-penalties", type=_floats, default="0.0 0.5 1.0",
                    help="word insertion penalties to take best paths at")
     p.add_argument("--frame-shift", type=float, default=0.01, help="seconds per frame, for the real-time factor")
+    p.add_argument("--write-alignments", metavar="ARK", default=None,
+                   help="also write each utterance's best-path transition ids at --acoustic-scale here")
+    p.add_argument("--add-timing", metavar="FILE", action="append", default=[],
+                   help="timing of an earlier pass of this job (JSON with decode_seconds), added to this job's; "
+                        "may repeat")
     p.add_argument("model", help="model file (e.g. exp/mono/final.mdl)")
     p.add_argument("graph_dir", help="graph directory with HCLG.fst and words.txt (from make_graph)")
     p.add_argument("data", help="data directory (feats.scp, cmvn.scp)")
@@ -55,6 +70,7 @@ def build_parser():
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    earlier = {path: _earlier_seconds(path) for path in args.add_timing}
     trans_model, _, am = load_model(args.model)
     hclg = read_fst(os.path.join(args.graph_dir, "HCLG.fst"))
     words = read_symbol_table(os.path.join(args.graph_dir, "words.txt"))
@@ -62,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     grid = [(w, p) for w in args.lm_weights for p in args.word_ins_penalties]
     hyps: dict[tuple[float, float], list[tuple[str, str]]] = {g: [] for g in grid}
     frames, seconds, not_final = 0, 0.0, []
+    alignments = []
     for utt in progress(reader.keys(), "decoding", unit="utt"):
         feats = reader[utt]
         if feats.shape[1] != am.dim:
@@ -71,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         result = decode_lattice(hclg, am.log_likelihoods(feats), trans_model, acoustic_scale=args.acoustic_scale,
                                 beam=args.beam, lattice_beam=args.lattice_beam)
         paths = best_paths(result[0], args.lm_weights, args.word_ins_penalties) if result else {}
+        if result and args.write_alignments:
+            alignments.append((utt, lattice_best_path(result[0], args.acoustic_scale).alignment))
         seconds += time.perf_counter() - start
         frames += len(feats)
         if result is None or not result[1]:
@@ -80,15 +99,38 @@ def main(argv: list[str] | None = None) -> int:
         for g in grid:
             hyps[g].append((utt, " ".join(words.symbols(paths[g].words)) if g in paths else ""))
     audio = frames * args.frame_shift
+    total = seconds + sum(earlier.values())
+    timing = {"utterances": len(reader), "audio_seconds": audio, "decode_seconds": total}
+    if earlier:
+        timing.update(pass_seconds=seconds, earlier=earlier)
+    if args.write_alignments:
+        write_int_vectors(args.write_alignments, alignments)
     with atomic_dir(args.out) as tmp:
         for (w, p), lines in hyps.items():
             write_table(tmp / f"{w:g}_{p:g}.txt", lines)
         with open(tmp / "timing.json", "w") as f:
-            json.dump({"utterances": len(reader), "audio_seconds": audio, "decode_seconds": seconds}, f)
+            json.dump(timing, f)
     _log.info("decoded %d utterances, %d without a final state", len(reader), len(not_final))
+    if args.write_alignments:
+        _log.info("wrote the best-path alignments of %d utterances to %s", len(alignments), args.write_alignments)
     _log.info("real-time factor %.4f (%.1f s decoding, likelihoods included, for %.1f s of audio)",
               seconds / max(audio, 1e-9), seconds, audio)
+    if earlier:
+        _log.info("real-time factor %.4f with the earlier passes (%.1f s in all: %s)", total / max(audio, 1e-9),
+                  total, ", ".join(f"{v:.1f} s {k}" for k, v in earlier.items()))
     return 0
+
+
+def _earlier_seconds(path: str) -> float:
+    """The decode_seconds of a timing file; InputError naming it if it has none."""
+    try:
+        with open(path) as f:
+            seconds = json.load(f)["decode_seconds"]
+        return float(seconds)
+    except OSError as e:
+        raise InputError(f"cannot read the timing file ({e.strerror})", path) from None
+    except (ValueError, KeyError, TypeError) as e:
+        raise InputError(f"not a timing file with decode_seconds ({type(e).__name__}: {e})", path) from None
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@ shared among the pdf's Gaussians by their posteriors. Per Gaussian the accumulat
 the occupancy, sum of x and sum of x^2 (float64), plus the total log-likelihood of the
 frames, their number, and the counts of the transition ids (index 0, epsilon, unused).
 Jobs accumulate over their part of the data; the files are summed before the update.
+With two feature streams (Kaldi's gmm-acc-stats-twofeats, the alignment model of SAT) the
+Gaussian posteriors and the log-likelihood come from one (the fMLLR-adapted features the
+model was trained on) and the sums of x and x^2 from the other (the speaker-independent
+features), so the model keeps its Gaussians one for one but moves into the other space.
 
 File format (`.npz`, written atomically): `format` = "toolkit-gmm-accs", `version` = 1,
 `occupancy (G,)`, `mean_acc (G, D)`, `var_acc (G, D)`, `pdf_of_gauss (G,)` (of the model
@@ -65,17 +69,23 @@ class GmmAccumulator:
         """(num_pdfs,) frames assigned to each pdf."""
         return np.bincount(self.pdf_of_gauss, weights=self.occupancy, minlength=num_pdfs)
 
-    def accumulate(self, am: AmDiagGmm, feats: np.ndarray, pdfs: np.ndarray) -> float:
+    def accumulate(self, am: AmDiagGmm, feats: np.ndarray, pdfs: np.ndarray,
+                   post_feats: np.ndarray | None = None) -> float:
         """Add frames `feats (T, D)` aligned to `pdfs (T,)`; returns their total log-likelihood.
 
-        Frames are grouped by pdf, so the work is one small matrix product per pdf present
-        (the pdf's Gaussians only): pass many utterances at once for speed.
+        With `post_feats (T, D)` (gmm-acc-stats-twofeats) the Gaussian posteriors within each
+        pdf and the returned log-likelihood are those of `post_feats`, while the sums of x and
+        x^2 are of `feats`. Frames are grouped by pdf, so the work is one small matrix product
+        per pdf present (the pdf's Gaussians only): pass many utterances at once for speed.
         """
         self.check_model(am)
         feats = np.asarray(feats)
         pdfs = np.asarray(pdfs)
         if feats.ndim != 2 or feats.shape[1] != self.dim or pdfs.shape != (len(feats),):
             raise ToolkitError(f"features {feats.shape} and pdf labels {pdfs.shape} do not match dimension {self.dim}")
+        if post_feats is not None and np.shape(post_feats) != feats.shape:
+            raise ToolkitError(f"features for the posteriors {np.shape(post_feats)} and for the statistics "
+                               f"{feats.shape} differ in shape")
         if len(pdfs) == 0:
             return 0.0
         if pdfs.min() < 0 or pdfs.max() >= am.num_pdfs:
@@ -84,6 +94,11 @@ class GmmAccumulator:
         sorted_pdfs = pdfs[order]
         x = np.asarray(feats[order], dtype=np.float64)
         a = np.concatenate([x, x * x], 1)  # (T, 2D)
+        if post_feats is None:
+            b = a
+        else:
+            y = np.asarray(post_feats, dtype=np.float64)[order]
+            b = np.concatenate([y, y * y], 1)
         present, starts = np.unique(sorted_pdfs, return_index=True)
         ends = np.append(starts[1:], len(sorted_pdfs))
         w, gconst = am.linear_params
@@ -93,11 +108,12 @@ class GmmAccumulator:
             frames = a[s:e]
             if end - first == 1:
                 total = frames.sum(0)
-                tot_like += float(total @ w[first]) + (e - s) * gconst[first]
+                scored = total if b is a else b[s:e].sum(0)
+                tot_like += float(scored @ w[first]) + (e - s) * gconst[first]
                 self.occupancy[first] += e - s
                 self._x_stats[first] += total
                 continue
-            ll = frames @ w[first:end].T  # (n, K)
+            ll = b[s:e] @ w[first:end].T  # (n, K)
             ll += gconst[first:end]
             best = ll.max(1, keepdims=True)
             post = np.exp(np.maximum(ll - best, LOG_RATIO_FLOOR))
@@ -167,23 +183,43 @@ def accumulate_aligned(am: AmDiagGmm, tid2pdf: np.ndarray, aligned: Iterable[tup
     `tid2pdf (num_tids + 1,)` maps a transition id to its pdf. Utterances are gathered
     into chunks of about `chunk_frames` frames before the GMM statistics are added.
     """
+    return _accumulate_chunks(am, tid2pdf, ((feats, None, tids) for feats, tids in aligned), chunk_frames)
+
+
+def accumulate_aligned_twofeats(am: AmDiagGmm, tid2pdf: np.ndarray,
+                                aligned: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]],
+                                chunk_frames: int = 65536) -> GmmAccumulator:
+    """As `accumulate_aligned` for `(feats (T, D), post_feats (T, D), tids (T,))`: posteriors (and the
+    log-likelihood) from `post_feats`, statistics of `feats` (Kaldi's gmm-acc-stats-twofeats)."""
+    return _accumulate_chunks(am, tid2pdf, aligned, chunk_frames)
+
+
+def _accumulate_chunks(am: AmDiagGmm, tid2pdf: np.ndarray,
+                       aligned: Iterable[tuple[np.ndarray, np.ndarray | None, np.ndarray]],
+                       chunk_frames: int) -> GmmAccumulator:
     tid2pdf = np.asarray(tid2pdf)
     acc = GmmAccumulator.for_model(am, len(tid2pdf) - 1)
     feats_chunk: list[np.ndarray] = []
+    post_chunk: list[np.ndarray] = []
     tids_chunk: list[np.ndarray] = []
     pending = 0
 
     def flush() -> None:
         tids = np.concatenate(tids_chunk)
         acc.add_transitions(tids)
-        acc.accumulate(am, np.concatenate(feats_chunk), tid2pdf[tids])
+        post = np.concatenate(post_chunk) if post_chunk else None
+        acc.accumulate(am, np.concatenate(feats_chunk), tid2pdf[tids], post)
         feats_chunk.clear()
+        post_chunk.clear()
         tids_chunk.clear()
 
-    for feats, tids in aligned:
-        if len(feats) != len(tids):
-            raise ToolkitError(f"{len(feats)} frames but {len(tids)} transition ids")
+    for feats, post_feats, tids in aligned:
+        if len(feats) != len(tids) or (post_feats is not None and len(post_feats) != len(tids)):
+            raise ToolkitError(f"{len(feats)} frames but {len(tids)} transition ids"
+                               + ("" if post_feats is None else f" and {len(post_feats)} frames for the posteriors"))
         feats_chunk.append(feats)
+        if post_feats is not None:
+            post_chunk.append(post_feats)
         tids_chunk.append(np.asarray(tids))
         pending += len(tids)
         if pending >= chunk_frames:
