@@ -64,3 +64,18 @@ def test_digits_recipe_tiny(tmp_path):
     out = _run(f"cat {cat} > hyp.txt; python -m toolkit.bin.compute_wer --mode all data/dev/text hyp.txt", work)
     assert f"[ {dev['errors']} / {dev['words']}," in out
     assert os.path.isfile(work / "exp/mono/decode_test/per_utt")
+
+    # Triphones on deltas, then LDA+MLLT, with cut-down schedules: trees, transforms, graphs with context.
+    _run("train_deltas.sh --nj 2 --num-leaves 100 --tot-gauss 300 --num-iters 4 --max-iter-inc 2 --realign-iters 2 "
+         "data/train data/lang exp/mono_ali exp/tri1", work)
+    info = _run("python -m toolkit.bin.gmm_info exp/tri1/final.mdl", work)
+    assert re.search(r"^context-width 3$", info, re.M) and re.search(r"^feature-dim 39$", info, re.M)
+    _run("align_si.sh --nj 2 data/train data/lang exp/tri1 exp/tri1_ali", work)
+    _run("train_lda_mllt.sh --nj 2 --num-leaves 100 --tot-gauss 300 --num-iters 4 --max-iter-inc 2 "
+         "--realign-iters 3 --mllt-iters 2 data/train data/lang exp/tri1_ali exp/tri2", work)
+    info = _run("python -m toolkit.bin.gmm_info exp/tri2/final.mdl", work)
+    assert re.search(r"^feature-dim 40$", info, re.M)
+    assert "--transform exp/tri2/final.mat" in (work / "exp/tri2/feat_opts").read_text()
+    _run("decode_system.sh --nj 2 --sets 'dev test' data/lang_test exp/tri2", work)
+    tri2_test = json.loads((work / "exp/tri2/decode_test/scoring.json").read_text())
+    assert tri2_test["words"] == test["words"]

