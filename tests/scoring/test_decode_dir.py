@@ -50,7 +50,13 @@ def test_best_setting_and_files(tmp_path, ref):
     assert setting == Setting(10.0, 0.5) and (stats.errors, stats.csid[3]) == (2, 2)
     assert not (t / "wer_7_0").exists()
 
+    # The first pass of a two-pass decoding (decode_dev.si) is reported as a system of its own.
+    si = _decode_dir(tmp_path / "exp/mono/decode_dev.si", {"7_0": {"u1": "one two", "u2": "four five", "u3": "six"}})
+    score_decode_dir(si, ref)
     results = collect_results(tmp_path / "exp")
+    assert list(results) == ["mono", "mono.si"] and list(results["mono.si"]) == ["dev"]
+    assert results["mono.si"]["dev"]["wer"] == 16.67
+    del results["mono.si"]
     assert results["mono"]["dev"]["wer"] == 0.0 and results["mono"]["test"]["wer"] == 33.33
     assert results["mono"]["test"]["rtf"] == pytest.approx(0.01)
     write_results([("corpus A", results, ["2026-11-27 10:00:00 ./run.sh"])], tmp_path / "RESULTS.md", "T", "./run.sh", ["dev", "test"])

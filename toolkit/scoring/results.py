@@ -2,7 +2,9 @@
 
 Every `exp/<system>/decode_<set>/scoring.json` (toolkit/scoring/decode_dir.py) gives one
 result; `exp/<system>/train_seconds` (written by the training scripts) and the decoding
-jobs' `hyp.*/timing.json` give training time and real-time factor. Nothing is typed by
+jobs' `hyp.*/timing.json` give training time and real-time factor. An earlier pass of a
+multi-pass decoding, `decode_<set>.<pass>` (e.g. the speaker-independent pass `.si` of
+fMLLR decoding), is reported as system `<system>.<pass>`. Nothing is typed by
 hand: the files are regenerated from the experiment directory on every run.
 """
 from __future__ import annotations
@@ -41,8 +43,8 @@ def collect_results(exp_dir: str | os.PathLike) -> dict[str, dict[str, dict]]:
     results: dict[str, dict[str, dict]] = {}
     for scoring in sorted(exp.glob("*/decode_*/scoring.json")):
         decode_dir = scoring.parent
-        system = decode_dir.parent.name
-        test_set = decode_dir.name[len("decode_"):]
+        test_set, _, decode_pass = decode_dir.name[len("decode_"):].partition(".")
+        system = decode_dir.parent.name + (f".{decode_pass}" if decode_pass else "")
         summary = _read_json(scoring)
         train_file = decode_dir.parent / "train_seconds"
         entry = {k: summary[k] for k in ("wer", "errors", "words", "ins", "del", "sub", "lmwt", "penalty")}
