@@ -59,8 +59,10 @@ def test_best_setting_and_files(tmp_path, ref):
     del results["mono.si"]
     assert results["mono"]["dev"]["wer"] == 0.0 and results["mono"]["test"]["wer"] == 33.33
     assert results["mono"]["test"]["rtf"] == pytest.approx(0.01)
-    write_results([("corpus A", results, ["2026-11-27 10:00:00 ./run.sh"])], tmp_path / "RESULTS.md", "T", "./run.sh", ["dev", "test"])
+    write_results([("corpus A", results, ["2026-11-27 10:00:00 ./run.sh"])], tmp_path / "RESULTS.md", "T", "./run.sh",
+                  ["dev", "test"], notes="## Notes\nmono is the only system.\n")
     text = (tmp_path / "RESULTS.md").read_text()
+    assert text.endswith("```\n\n## Notes\nmono is the only system.\n")
     assert "| mono | 0.00 | 33.33 | 10, 0.5 |  | 0.0100 |" in text
     assert f"%WER 33.33 [ 2 / 6, 0 ins, 2 del, 0 sub ] {tmp_path}/exp/mono/decode_test\n" in text
     assert "2026-11-27 10:00:00 ./run.sh\n" in text

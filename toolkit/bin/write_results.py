@@ -20,6 +20,8 @@ def build_parser():
     p.add_argument("--title", default="Results", help="heading of RESULTS.md")
     p.add_argument("--command", default="./run.sh", help="the command that produced the results, quoted in RESULTS.md")
     p.add_argument("--sets", default="dev test", help="column order of the sets (others follow, sorted)")
+    p.add_argument("--notes", default=None,
+                   help="a markdown file appended after the tables: the recipe's reading of its results")
     p.add_argument("markdown", help="output RESULTS.md")
     p.add_argument("sections", nargs="+", metavar="LABEL=EXP_DIR",
                    help="experiment directories with <system>/decode_<set>/scoring.json")
@@ -38,7 +40,13 @@ def main(argv: list[str] | None = None) -> int:
             raise ToolkitError(f"no scored decode directories under {exp_dir} (<system>/decode_<set>/scoring.json)")
         write_results_json(results, Path(exp_dir) / "results.json")
         sections.append((label, results, read_commands(exp_dir)))
-    write_results(sections, args.markdown, args.title, args.command, args.sets.split())
+    notes = None
+    if args.notes:
+        try:
+            notes = Path(args.notes).read_text()
+        except OSError as e:
+            raise ToolkitError(f"--notes {args.notes}: {e.strerror}") from None
+    write_results(sections, args.markdown, args.title, args.command, args.sets.split(), notes)
     _log.info("wrote %s: %d sections", args.markdown, len(sections))
     return 0
 

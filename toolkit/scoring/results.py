@@ -56,9 +56,9 @@ def collect_results(exp_dir: str | os.PathLike) -> dict[str, dict[str, dict]]:
 
 
 def write_results(sections: list[tuple[str, dict[str, dict[str, dict]], list[str]]], markdown: str | os.PathLike,
-                  title: str, command: str, set_order: list[str]) -> None:
+                  title: str, command: str, set_order: list[str], notes: str | None = None) -> None:
     """Write RESULTS.md: per section (label, results, the commands that made them), a table and
-    Kaldi-style %WER lines ending with the decode directory."""
+    Kaldi-style %WER lines ending with the decode directory; then `notes` (markdown), if any."""
     lines = [f"# {title}", "", f"Written by `{command}` from the scored decode directories; do not edit.",
              "LM weight and insertion penalty are chosen on dev; every other set is scored once at that setting.",
              "Decoding RTF: decoding seconds (likelihoods included) per second of audio on one core, the largest "
@@ -67,6 +67,8 @@ def write_results(sections: list[tuple[str, dict[str, dict[str, dict]], list[str
         lines += ["", f"## {label}", ""] + _section(results, set_order)
         if commands:
             lines += ["", "Commands run in this directory (exp/commands.log):", "```"] + commands + ["```"]
+    if notes:
+        lines += ["", notes.rstrip()]
     with atomic_write(markdown) as f:
         f.write("\n".join(lines) + "\n")
 

