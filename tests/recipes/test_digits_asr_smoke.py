@@ -79,3 +79,13 @@ def test_digits_recipe_tiny(tmp_path):
     _run("decode_system.sh --nj 2 --sets 'dev test' data/lang_test exp/tri2", work)
     tri2_test = json.loads((work / "exp/tri2/decode_test/scoring.json").read_text())
     assert tri2_test["words"] == test["words"]
+
+    # Speaker adaptive training on the LDA+MLLT features, decoded in two passes with fMLLR.
+    _run("align_si.sh --nj 2 data/train data/lang exp/tri2 exp/tri2_ali && "
+         "train_sat.sh --nj 2 --num-leaves 100 --tot-gauss 300 --num-iters 4 --max-iter-inc 2 --realign-iters 3 "
+         "--fmllr-iters 2 data/train data/lang exp/tri2_ali exp/tri3", work)
+    assert (work / "exp/tri3/final.alimdl").is_file() and list((work / "exp/tri3").glob("trans.*.ark"))
+    _run("decode_system.sh --nj 2 --sets 'dev test' --decoder decode_fmllr.sh data/lang_test exp/tri3", work)
+    for s in ("dev", "test"):
+        for d in (f"decode_{s}", f"decode_{s}.si"):
+            assert json.loads((work / "exp/tri3" / d / "scoring.json").read_text())["words"] > 0
