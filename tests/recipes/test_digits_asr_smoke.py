@@ -89,3 +89,6 @@ def test_digits_recipe_tiny(tmp_path):
     for s in ("dev", "test"):
         for d in (f"decode_{s}", f"decode_{s}.si"):
             assert json.loads((work / "exp/tri3" / d / "scoring.json").read_text())["words"] > 0
+    _run("align_fmllr.sh --nj 2 data/train data/lang exp/tri3 exp/tri3_ali", work)
+    ali_dir = work / "exp/tri3_ali"
+    assert len(list(ali_dir.glob("ali.*.ark"))) == 2 == len(list(ali_dir.glob("trans.*.ark")))

@@ -166,6 +166,11 @@ if [ $stage -le 14 ] && [ $stop_stage -ge 14 ]; then
     data/lang_test exp/tri3
 fi
 
+if [ $stage -le 15 ] && [ $stop_stage -ge 15 ]; then
+  stage_banner 15 "Alignments with tri3 (fMLLR), for the systems that train on its tied states"
+  align_fmllr.sh --cmd "$train_cmd" --nj $nj data/train data/lang exp/tri3 exp/tri3_ali
+fi
+
 if [ $stage -le 16 ] && [ $stop_stage -ge 16 ]; then
   stage_banner 16 "RESULTS.md and exp/results.json"
   cd "$recipe"  # decode directories are named relative to the recipe
