@@ -57,19 +57,15 @@ incgauss=$(( (tot_gauss - numgauss) / max_iter_inc ))
 x=1
 while [ $x -lt $num_iters ]; do
   if [ $stage -le $x ]; then
+    accumulated=false
     if echo " $realign_iters " | grep -q " $x "; then
       $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
         python -m toolkit.bin.gmm_align $feat_opts --beam $beam --retry-beam $retry_beam --acc "$dir/$x.JOB.acc" \
           "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
-    else
-      $cmd JOB=1:$nj "$dir/log/acc.$x.JOB.log" \
-        python -m toolkit.bin.gmm_acc_stats $feat_opts "$dir/$x.mdl" "$sdata/JOB" "$dir/ali.JOB.ark" "$dir/$x.JOB.acc"
+      accumulated=true
     fi
-    python -m toolkit.bin.gmm_est --mix-up $numgauss --power $power \
-      "$dir/$x.mdl" "$dir"/$x.*.acc "$dir/$((x + 1)).mdl" 2> "$dir/log/update.$x.log" \
-      || { cat "$dir/log/update.$x.log" >&2; exit 1; }
-    rm -f "$dir"/$x.*.acc
-    log "Iteration $x: avg like per frame $(grep -o 'avg like per frame = [-0-9.]*' "$dir/log/update.$x.log" | awk '{print $NF}'), $numgauss Gaussians"
+    update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$feat_opts" --mix-up $numgauss --power $power \
+      --accumulated $accumulated "$sdata" "$dir" $x
   fi
   [ $x -le $max_iter_inc ] && numgauss=$((numgauss + incgauss))
   x=$((x + 1))

@@ -108,15 +108,10 @@ while [ $x -lt $num_iters ]; do
   $mllt && cur_mat=$dir/$x.mat
   feat_opts="$splice_opts --transform $cur_mat"
   if [ $stage -le $x ]; then
-    if [ ${#acc_opts[@]} -eq 0 ]; then
-      $cmd JOB=1:$nj "$dir/log/acc.$x.JOB.log" \
-        python -m toolkit.bin.gmm_acc_stats $feat_opts "$dir/$x.mdl" "$sdata/JOB" "$dir/ali.JOB.ark" "$dir/$x.JOB.acc"
-    fi
-    python -m toolkit.bin.gmm_est --mix-up $numgauss --power $power \
-      "$dir/$x.mdl" "$dir"/$x.*.acc "$dir/$((x + 1)).mdl" 2> "$dir/log/update.$x.log" \
-      || { cat "$dir/log/update.$x.log" >&2; exit 1; }
-    rm -f "$dir"/$x.*.acc
-    log "Iteration $x: avg like per frame $(grep -o 'avg like per frame = [-0-9.]*' "$dir/log/update.$x.log" | awk '{print $NF}'), $numgauss Gaussians"
+    accumulated=false
+    [ ${#acc_opts[@]} -gt 0 ] && accumulated=true
+    update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$feat_opts" --mix-up $numgauss --power $power \
+      --accumulated $accumulated "$sdata" "$dir" $x
   fi
   [ $x -le $max_iter_inc ] && numgauss=$((numgauss + incgauss))
   x=$((x + 1))

@@ -67,33 +67,24 @@ fi
 
 if [ $stage -le 0 ]; then
   log "Estimating from the equal alignments"
-  $cmd JOB=1:$nj "$dir/log/acc.0.JOB.log" \
-    python -m toolkit.bin.gmm_acc_stats $feat_opts "$dir/0.mdl" "$sdata/JOB" "$dir/ali.JOB.ark" "$dir/0.JOB.acc"
   # The first update may leave Gaussians with little data: a lower occupancy floor, as Kaldi.
-  python -m toolkit.bin.gmm_est --min-gaussian-occupancy 3 --mix-up $numgauss --power $power \
-    "$dir/0.mdl" "$dir"/0.*.acc "$dir/1.mdl" 2> "$dir/log/update.0.log" \
-    || { cat "$dir/log/update.0.log" >&2; exit 1; }
-  rm -f "$dir"/0.*.acc
+  update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$feat_opts" --mix-up $numgauss --power $power \
+    --est-opts "--min-gaussian-occupancy 3" "$sdata" "$dir" 0
 fi
 
 beam=6  # the first realignment, from a weak model, uses a narrow beam; then 10
 x=1
 while [ $x -lt $num_iters ]; do
   if [ $stage -le $x ]; then
+    accumulated=false
     if echo " $realign_iters " | grep -q " $x "; then
-      # Realign, and accumulate from the new alignments in the same pass over the features.
       $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
         python -m toolkit.bin.gmm_align $feat_opts --beam $beam --retry-beam $((beam * 4)) --acc "$dir/$x.JOB.acc" \
           "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
-    else
-      $cmd JOB=1:$nj "$dir/log/acc.$x.JOB.log" \
-        python -m toolkit.bin.gmm_acc_stats $feat_opts "$dir/$x.mdl" "$sdata/JOB" "$dir/ali.JOB.ark" "$dir/$x.JOB.acc"
+      accumulated=true
     fi
-    python -m toolkit.bin.gmm_est --mix-up $numgauss --power $power \
-      "$dir/$x.mdl" "$dir"/$x.*.acc "$dir/$((x + 1)).mdl" 2> "$dir/log/update.$x.log" \
-      || { cat "$dir/log/update.$x.log" >&2; exit 1; }
-    rm -f "$dir"/$x.*.acc
-    log "Iteration $x: avg like per frame $(grep -o 'avg like per frame = [-0-9.]*' "$dir/log/update.$x.log" | awk '{print $NF}'), $numgauss Gaussians"
+    update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$feat_opts" --mix-up $numgauss --power $power \
+      --accumulated $accumulated "$sdata" "$dir" $x
   fi
   [ $x -le $max_iter_inc ] && numgauss=$((numgauss + incgauss))
   beam=10

@@ -25,10 +25,10 @@ test_sets="dev test"  # data sets to decode and score (dev first: LM weight tuni
 mono_utts=2000        # monophone training subset (Kaldi's wsj uses its 2k shortest)
 tri1_leaves=2000      # tri1: tree leaves and Gaussians
 tri1_gauss=10000
-tri2_leaves=2500      # tri2 (LDA+MLLT)
-tri2_gauss=15000
-tri3_leaves=2500      # tri3 (SAT)
-tri3_gauss=15000
+tri2_leaves=2000      # tri2 (LDA+MLLT)
+tri2_gauss=10000
+tri3_leaves=2000      # tri3 (SAT)
+tri3_gauss=10000
 decode_opts="--beam 11 --lattice-beam 5"   # kaldi-decoder's lattice decoder has no --max-active: a narrower beam
 # End configuration section.
 
