@@ -23,7 +23,8 @@ import numpy as np
 
 from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.diag_gmm import LOG_RATIO_FLOOR, AmDiagGmm
-from toolkit.io.npz import load_npz, save_npz
+from toolkit.gmm.frame_chunks import frame_chunks
+from toolkit.io.npz import load_npz, save_npz, sum_saved
 
 FORMAT = "toolkit-gmm-accs"
 VERSION = 1
@@ -199,49 +200,20 @@ def _accumulate_chunks(am: AmDiagGmm, tid2pdf: np.ndarray,
                        chunk_frames: int) -> GmmAccumulator:
     tid2pdf = np.asarray(tid2pdf)
     acc = GmmAccumulator.for_model(am, len(tid2pdf) - 1)
-    feats_chunk: list[np.ndarray] = []
-    post_chunk: list[np.ndarray] = []
-    tids_chunk: list[np.ndarray] = []
-    pending = 0
 
-    def flush() -> None:
-        tids = np.concatenate(tids_chunk)
+    def checked() -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+        for feats, post_feats, tids in aligned:
+            if len(feats) != len(tids) or (post_feats is not None and len(post_feats) != len(tids)):
+                raise ToolkitError(f"{len(feats)} frames but {len(tids)} transition ids"
+                                   + ("" if post_feats is None else f" and {len(post_feats)} frames for the posteriors"))
+            yield np.asarray(tids), feats, post_feats
+
+    for tids, feats, post_feats in frame_chunks(checked(), chunk_frames):
         acc.add_transitions(tids)
-        post = np.concatenate(post_chunk) if post_chunk else None
-        acc.accumulate(am, np.concatenate(feats_chunk), tid2pdf[tids], post)
-        feats_chunk.clear()
-        post_chunk.clear()
-        tids_chunk.clear()
-
-    for feats, post_feats, tids in aligned:
-        if len(feats) != len(tids) or (post_feats is not None and len(post_feats) != len(tids)):
-            raise ToolkitError(f"{len(feats)} frames but {len(tids)} transition ids"
-                               + ("" if post_feats is None else f" and {len(post_feats)} frames for the posteriors"))
-        feats_chunk.append(feats)
-        if post_feats is not None:
-            post_chunk.append(post_feats)
-        tids_chunk.append(np.asarray(tids))
-        pending += len(tids)
-        if pending >= chunk_frames:
-            flush()
-            pending = 0
-    if tids_chunk:
-        flush()
+        acc.accumulate(am, feats, tid2pdf[tids], post_feats)
     return acc
 
 
 def sum_accumulators(paths: Iterable[str | os.PathLike]) -> GmmAccumulator:
     """The sum of the statistics files `paths` (at least one); errors name the offending file."""
-    total = None
-    for path in paths:
-        acc = GmmAccumulator.load(path)
-        if total is None:
-            total = acc
-            continue
-        try:
-            total.add(acc)
-        except ToolkitError as e:
-            raise InputError(str(e), path) from None
-    if total is None:
-        raise ToolkitError("no statistics files to sum")
-    return total
+    return sum_saved(paths, GmmAccumulator.load, "statistics")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import zipfile
-from typing import Mapping
+from collections.abc import Callable, Iterable
+from typing import Mapping, TypeVar
 
 import numpy as np
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, ToolkitError
 from toolkit.io.atomic import atomic_write
 
 
@@ -45,3 +46,25 @@ def load_npz(path: str | os.PathLike, fmt: str, what: str, version: int | None =
         if found_version is None or int(found_version) != version:
             raise InputError(f"{what} format version {found_version} is not {version}", name)
     return arrays
+
+
+Stats = TypeVar("Stats")
+
+
+def sum_saved(paths: Iterable[str | os.PathLike], load: Callable[[str | os.PathLike], Stats], what: str) -> Stats:
+    """The sum of the statistics files `paths` (at least one), read by `load` and added in place
+    with the objects' `add`; an inconsistent file is an InputError naming it. `what` names the
+    statistics in the message when there are no files."""
+    total = None
+    for path in paths:
+        stats = load(path)
+        if total is None:
+            total = stats
+            continue
+        try:
+            total.add(stats)
+        except ToolkitError as e:
+            raise InputError(str(e), path) from None
+    if total is None:
+        raise ToolkitError(f"no {what} files to sum")
+    return total

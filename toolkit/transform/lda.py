@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from toolkit.errors import InputError, ToolkitError
-from toolkit.io.npz import load_npz, save_npz
+from toolkit.io.npz import load_npz, save_npz, sum_saved
 
 FORMAT = "toolkit-lda-accs"
 VERSION = 1
@@ -117,19 +117,7 @@ class LdaStats:
 
 def sum_lda_stats(paths: Iterable[str | os.PathLike]) -> LdaStats:
     """The sum of the statistics files `paths` (at least one); errors name the offending file."""
-    total = None
-    for path in paths:
-        stats = LdaStats.load(path)
-        if total is None:
-            total = stats
-            continue
-        try:
-            total.add(stats)
-        except ToolkitError as e:
-            raise InputError(str(e), path) from None
-    if total is None:
-        raise ToolkitError("no LDA statistics files to sum")
-    return total
+    return sum_saved(paths, LdaStats.load, "LDA statistics")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ import numpy as np
 
 from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.diag_gmm import AmDiagGmm
-from toolkit.io.npz import load_npz, save_npz
+from toolkit.gmm.frame_chunks import frame_chunks
+from toolkit.io.npz import load_npz, save_npz, sum_saved
 from toolkit.transform.gauss_stats import aligned_posteriors
 
 FORMAT = "toolkit-mllt-accs"
@@ -111,41 +112,21 @@ def accumulate_mllt(am: AmDiagGmm, aligned: Iterable[tuple[np.ndarray, np.ndarra
     depend on the chunking beyond rounding.
     """
     stats = MlltStats(am.dim)
-    chunk: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    pending = 0
 
-    def flush() -> None:
-        stats.accumulate(am, *(np.concatenate(parts) for parts in zip(*chunk)))
-        chunk.clear()
+    def checked() -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        for feats, pdfs, weights in aligned:
+            if not len(feats) == len(pdfs) == len(weights):
+                raise ToolkitError(f"{len(feats)} frames, {len(pdfs)} pdf labels and {len(weights)} weights")
+            yield np.asarray(feats), np.asarray(pdfs), np.asarray(weights, dtype=np.float64)
 
-    for feats, pdfs, weights in aligned:
-        if not len(feats) == len(pdfs) == len(weights):
-            raise ToolkitError(f"{len(feats)} frames, {len(pdfs)} pdf labels and {len(weights)} weights")
-        chunk.append((np.asarray(feats), np.asarray(pdfs), np.asarray(weights, dtype=np.float64)))
-        pending += len(feats)
-        if pending >= chunk_frames:
-            flush()
-            pending = 0
-    if chunk:
-        flush()
+    for feats, pdfs, weights in frame_chunks(checked(), chunk_frames):
+        stats.accumulate(am, feats, pdfs, weights)
     return stats
 
 
 def sum_mllt_stats(paths: Iterable[str | os.PathLike]) -> MlltStats:
     """The sum of the statistics files `paths` (at least one); errors name the offending file."""
-    total = None
-    for path in paths:
-        stats = MlltStats.load(path)
-        if total is None:
-            total = stats
-            continue
-        try:
-            total.add(stats)
-        except ToolkitError as e:
-            raise InputError(str(e), path) from None
-    if total is None:
-        raise ToolkitError("no MLLT statistics files to sum")
-    return total
+    return sum_saved(paths, MlltStats.load, "MLLT statistics")
 
 
 def mllt_objective(stats: MlltStats, a: np.ndarray) -> float:
