@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Decodes a data directory with a GMM-HMM through an HCLG graph, as Kaldi's steps/decode.sh:
+# Decodes a data directory with a GMM-HMM or a hybrid DNN-HMM through an HCLG graph, as Kaldi's
+# steps/decode.sh and steps/nnet/decode.sh:
 # --nj jobs over the speaker splits, one lattice per utterance, best paths at every LM
 # weight and insertion penalty, then scoring. On dev the best setting is chosen; pass
 # --chosen-on <dev-decode-dir> to score a test set once at that setting.
-# The model is <decode-dir>/../final.mdl, as in Kaldi, unless --model; the features are
+# The model is <decode-dir>/../final.mdl, as in Kaldi, unless --model; if <decode-dir>/../final.nnet
+# exists, the system is a DNN (local/train_dnn.sh) whose posteriors divided by the priors of
+# ali_train_pdf.counts replace the GMM's likelihoods (final.mdl then gives the transition model). The features are
 # <decode-dir>/../feat_opts, plus the per-speaker fMLLR transforms <transform-dir>/trans.JOB.ark
 # with --transform-dir (decoded with as many jobs as there are transform archives).
 # --write-alignments true also writes each job's best paths to <decode-dir>/ali.JOB.ark
@@ -64,6 +67,12 @@ if [ -n "$transform_dir" ]; then
   }
   extra_opts+=(--speaker-transforms "$transform_dir/trans.JOB.ark")
 fi
+step=gmm_decode
+nnet_args=()
+if [ -f "$srcdir/final.nnet" ]; then
+  step=nnet_decode
+  nnet_args=("$srcdir/final.nnet" "$srcdir/ali_train_pdf.counts")
+fi
 if $write_alignments; then
   extra_opts+=(--write-alignments "$dir/ali.JOB.ark")
 fi
@@ -75,11 +84,11 @@ python -m toolkit.bin.split_data_dir "$data" "$nj"
 mkdir -p "$dir/log"
 rm -rf "$dir"/hyp.* "$dir"/ali.*.ark   # a rerun with another --nj must not mix in old jobs
 
-log "Decoding $data with $model${transform_dir:+ and the transforms in $transform_dir} ($nj jobs)"
+log "Decoding $data with ${nnet_args[0]:-$model}${transform_dir:+ and the transforms in $transform_dir} ($nj jobs)"
 $cmd JOB=1:$nj "$dir/log/decode.JOB.log" \
-  python -m toolkit.bin.gmm_decode $feat_opts "${extra_opts[@]}" --acoustic-scale $acwt --beam $beam \
+  python -m toolkit.bin.$step $feat_opts "${extra_opts[@]}" --acoustic-scale $acwt --beam $beam \
     --lattice-beam $lattice_beam --lm-weights "$lm_weights" --word-ins-penalties "$word_ins_penalties" \
-    "$model" "$graph" "$sdata/JOB" "$dir/hyp.JOB"
+    "${nnet_args[@]}" "$model" "$graph" "$sdata/JOB" "$dir/hyp.JOB"
 grep -h "real-time factor" "$dir"/log/decode.*.log >&2
 
 if ! $skip_scoring; then

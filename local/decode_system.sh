@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Decode a trained system as the recipes report it: the graph exp/<system>/graph from
-# <lang-test>, dev decoded over the LM-weight and insertion-penalty grid (the tuning set),
-# then every other set of --sets scored once at dev's choice. Writes
+# <lang-test> (or --graph-dir, e.g. the GMM system's graph for a DNN on its tree), dev decoded
+# over the LM-weight and insertion-penalty grid (the tuning set), then every other set of --sets scored once at dev's choice. Writes
 # <system-dir>/decode_<set>/ for each set.
 
 # Begin configuration section.
@@ -10,6 +10,8 @@ nj=2
 sets="dev test"     # the first is the tuning set
 decoder=decode.sh   # or decode_fmllr.sh for speaker-adapted systems
 decode_opts=        # further options of the decoder, e.g. "--beam 11"
+graph_dir=          # an existing graph of the same tree to decode with; default: make <system-dir>/graph
+data_root=data      # the sets are <data-root>/<set> (e.g. data-fmllr-tri3 for a DNN on fMLLR features)
 # End configuration section.
 
 echo "$0 $*"
@@ -21,7 +23,7 @@ if [ $# -ne 2 ]; then
   cat >&2 <<EOU
 Usage: $0 [options] <lang-test-dir> <system-dir>
  e.g.: $0 --sets "dev test" data/lang_test exp/tri1
-Options: --cmd --nj --sets --decoder --decode-opts
+Options: --cmd --nj --sets --decoder --decode-opts --graph-dir --data-root
 EOU
   exit 1
 fi
@@ -30,9 +32,10 @@ set -euo pipefail
 lang=$1
 dir=$2
 tune=${sets%% *}
-python -m toolkit.bin.make_graph "$lang" "$dir" "$dir/graph"
-$decoder --cmd "$cmd" --nj $nj $decode_opts "$dir/graph" "data/$tune" "$dir/decode_$tune"
+graph=${graph_dir:-$dir/graph}
+[ -n "$graph_dir" ] || python -m toolkit.bin.make_graph "$lang" "$dir" "$graph"
+$decoder --cmd "$cmd" --nj $nj $decode_opts "$graph" "$data_root/$tune" "$dir/decode_$tune"
 for s in $sets; do
   [ "$s" = "$tune" ] && continue
-  $decoder --cmd "$cmd" --nj $nj $decode_opts --chosen-on "$dir/decode_$tune" "$dir/graph" "data/$s" "$dir/decode_$s"
+  $decoder --cmd "$cmd" --nj $nj $decode_opts --chosen-on "$dir/decode_$tune" "$graph" "$data_root/$s" "$dir/decode_$s"
 done

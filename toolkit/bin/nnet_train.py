@@ -1,0 +1,145 @@
+"""Train a DNN on tied-state targets by frame-level cross-entropy with the newbob schedule (Kaldi nnet1's train.sh).
+
+TRAIN and CV are data directories (read with the feature options, e.g. fMLLR features
+dumped by local/make_fmllr_feats.sh with --no-cmvn --delta-order 0); ALI_DIR holds the
+GMM system's alignments ali.*.ark of both and its final.mdl, whose tree gives the pdfs.
+Inputs are windows of --splice frames either side, normalised by the training frames'
+global mean and variance (kept in the network). The hidden layers are random, or the RBM
+stack of --init-dbn (from nnet_pretrain_dbn). After each epoch the cross-validation loss
+accepts or rejects it and sets the learning rate (newbob: halve once the relative
+improvement falls below --start-halving-impr, stop once it then falls below
+--end-halving-impr).
+
+OUT_DIR receives final.nnet, ali_train_pdf.counts (the pdf counts of ALI_DIR's alignments,
+whose priors decoding divides by), final.mdl (ALI_DIR's, for the transition model and
+tree), nnet/epoch<N>.nnet, train_state.json (rerunning resumes after the last finished
+epoch) and train_summary.json (epochs, losses, frame accuracies, frames per second, and
+the forward/backward GFLOP/s against the machine's fp32 matrix peak measured in this run).
+
+  python -m toolkit.bin.nnet_train --no-cmvn --delta-order 0 --num-threads 2 \\
+      data-fmllr/train_tr90 data-fmllr/train_cv10 exp/tri3_ali exp/dnn
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import time
+
+import torch
+
+from toolkit import cli
+from toolkit.errors import InputError
+from toolkit.gmm.feature_args import add_feature_options, feature_reader
+from toolkit.gmm.model import load_model
+from toolkit.io.atomic import atomic_write
+from toolkit.log import get_logger
+from toolkit.nnet.dataset import load_frames
+from toolkit.nnet.dbn import load_dbn
+from toolkit.nnet.network import ACTIVATIONS, Dnn, NetworkConfig, save_network
+from toolkit.nnet.newbob import NewbobSchedule
+from toolkit.nnet.targets import pdf_counts, read_pdf_targets, write_counts
+from toolkit.nnet.throughput import measure_peak_gflops
+from toolkit.nnet.training import train_newbob
+
+_log = get_logger("nnet_train")
+
+
+def build_parser():
+    p = cli.make_parser(__name__, __doc__)
+    add_feature_options(p)
+    g = p.add_argument_group("network")
+    g.add_argument("--splice", type=int, default=5, help="frames of context on each side of the input window")
+    g.add_argument("--hidden-layers", type=int, default=4, help="number of hidden layers")
+    g.add_argument("--hidden-dim", type=int, default=1024, help="units per hidden layer")
+    g.add_argument("--activation", choices=sorted(ACTIVATIONS), default="sigmoid", help="hidden non-linearity")
+    g.add_argument("--init-dbn", metavar="FILE", default=None,
+                   help="initialise the lowest hidden layers from this RBM stack (nnet_pretrain_dbn)")
+    g = p.add_argument_group("training")
+    g.add_argument("--learning-rate", type=float, default=1.0, help="SGD step on the minibatch-mean cross-entropy")
+    g.add_argument("--batch-size", type=int, default=256, help="frames per minibatch")
+    g.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
+    g.add_argument("--l2", type=float, default=0.0, help="L2 weight decay")
+    g.add_argument("--min-epochs", type=int, default=0, help="never stop before this many epochs")
+    g.add_argument("--max-epochs", type=int, default=20, help="always stop after this many epochs")
+    g.add_argument("--start-halving-impr", type=float, default=0.01,
+                   help="start halving the learning rate below this relative cv improvement")
+    g.add_argument("--end-halving-impr", type=float, default=0.001,
+                   help="stop, once halving, below this relative cv improvement")
+    g.add_argument("--halving-factor", type=float, default=0.5, help="learning-rate factor when halving")
+    g.add_argument("--seed", type=int, default=0, help="seed of the initialisation and the frame shuffling")
+    g.add_argument("--num-threads", type=int, default=1, help="torch threads")
+    p.add_argument("train", help="training data directory")
+    p.add_argument("cv", help="cross-validation data directory (held-out speakers)")
+    p.add_argument("ali_dir", help="alignment directory: ali.*.ark and final.mdl")
+    p.add_argument("out_dir", help="output directory")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    torch.set_num_threads(args.num_threads)
+    start = time.perf_counter()
+    model_path = os.path.join(args.ali_dir, "final.mdl")
+    trans_model, _, _ = load_model(model_path)
+    archives = sorted(glob.glob(os.path.join(args.ali_dir, "ali.*.ark")))
+    if not archives:
+        raise InputError("no alignment archives ali.*.ark", args.ali_dir)
+    targets = read_pdf_targets(archives, trans_model)
+    name = f"the alignments in {args.ali_dir}"
+    train = load_frames(feature_reader(args.train, args), args.splice, args.splice, targets, name)
+    cv = load_frames(feature_reader(args.cv, args), args.splice, args.splice, targets, name)
+    if cv.dim != train.dim:
+        raise InputError(f"features of dimension {cv.dim}, the training set's are {train.dim}", args.cv)
+
+    config = NetworkConfig(train.dim, args.splice, args.splice, [args.hidden_dim] * args.hidden_layers,
+                           args.activation, trans_model.num_pdfs)
+    net = Dnn(config, torch.Generator().manual_seed(args.seed))
+    net.set_normalisation(*train.mean_std())
+    if args.init_dbn:
+        layers, meta = load_dbn(args.init_dbn)
+        if (meta["feat_dim"], meta["left"], meta["right"]) != (train.dim, args.splice, args.splice):
+            raise InputError(f"pretrained on {meta['feat_dim']}-dim features spliced -{meta['left']}/+{meta['right']},"
+                             f" but training uses {train.dim} spliced -{args.splice}/+{args.splice}", args.init_dbn)
+        net.init_hidden(layers)
+        _log.info("hidden layers 1-%d from the RBMs of %s", len(layers), args.init_dbn)
+
+    os.makedirs(args.out_dir, exist_ok=True)
+    counts = pdf_counts(targets.values(), trans_model.num_pdfs)
+    write_counts(os.path.join(args.out_dir, "ali_train_pdf.counts"), counts)
+    shutil.copyfile(model_path, os.path.join(args.out_dir, "final.mdl"))
+    _log.info("%d pdfs, %d of them never a target; network %s, %.1f M multiply-adds per frame",
+              trans_model.num_pdfs, int((counts == 0).sum()),
+              " -> ".join(str(d) for d in [config.input_dim, *config.hidden_dims, config.num_pdfs]),
+              config.macs_per_frame() / 1e6)
+
+    peak = measure_peak_gflops()
+    _log.info("fp32 matrix-multiply peak of this machine with %d threads: %.1f GFLOP/s", args.num_threads, peak)
+    schedule = NewbobSchedule(args.learning_rate, args.start_halving_impr, args.end_halving_impr, args.halving_factor,
+                              args.min_epochs, args.max_epochs)
+    best, summary = train_newbob(net, train, cv, schedule, args.out_dir, batch_size=args.batch_size,
+                                 momentum=args.momentum, l2=args.l2, seed=args.seed, peak_gflops=peak)
+    save_network(os.path.join(args.out_dir, "final.nnet"), best)
+    trained = [h for h in summary["history"] if "train" in h]
+    frames = sum(h["train"]["frames"] for h in trained)
+    compute = sum(h["train"]["compute_seconds"] for h in trained)
+    wall = sum(h["train"]["seconds"] for h in trained)
+    flops = sum(h["gflops"] * h["train"]["compute_seconds"] for h in trained)
+    summary.update(peak_gflops=peak, num_threads=args.num_threads, train_frames=train.num_frames,
+                   cv_frames=cv.num_frames, frames_per_second=frames / max(wall, 1e-9),
+                   gflops=flops / max(compute, 1e-9), fraction_of_peak=flops / max(compute, 1e-9) / peak,
+                   seconds=time.perf_counter() - start, options=vars(args))
+    with atomic_write(os.path.join(args.out_dir, "train_summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    best_cv = min(h["cv"]["loss"] for h in summary["history"])
+    acc = max(h["cv"]["accuracy"] for h in summary["history"])
+    _log.info("done after %d epochs: best cv loss %.4f, cv frame accuracy %.2f%%; training %.0f frames/s, "
+              "forward/backward %.1f GFLOP/s = %.0f%% of the %.1f GFLOP/s peak; %.0f s in all", summary["epochs"],
+              best_cv, 100 * acc, summary["frames_per_second"], summary["gflops"], 100 * summary["fraction_of_peak"],
+              peak, summary["seconds"])
+    return 0
+
+
+if __name__ == "__main__":
+    cli.exit_with(main)

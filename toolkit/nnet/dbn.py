@@ -1,0 +1,35 @@
+"""A pretrained stack of RBM layers on disk (Kaldi nnet1's .dbn), to initialise a Dnn's hidden layers."""
+from __future__ import annotations
+
+import os
+
+import torch
+
+from toolkit.errors import InputError
+from toolkit.io.atomic import atomic_write
+
+FORMAT = "toolkit-dbn"
+VERSION = 1
+
+
+def save_dbn(path: str | os.PathLike, layers: list[tuple[torch.Tensor, torch.Tensor]], *, feat_dim: int, left: int,
+             right: int) -> None:
+    """`layers`: (weight (H, V), hidden bias (H,)) per RBM, bottom first; the input windows they were trained on
+    are `feat_dim` features x (left + 1 + right) frames."""
+    with atomic_write(path, "wb") as f:
+        torch.save({"format": FORMAT, "version": VERSION, "feat_dim": feat_dim, "left": left, "right": right,
+                    "weights": [w.contiguous() for w, _ in layers], "biases": [b.contiguous() for _, b in layers]}, f)
+
+
+def load_dbn(path: str | os.PathLike) -> tuple[list[tuple[torch.Tensor, torch.Tensor]], dict]:
+    """(layers, {'feat_dim', 'left', 'right'}); InputError naming the file if it is not a DBN file."""
+    try:
+        blob = torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise InputError("no such DBN file", path) from None
+    except Exception as e:  # torch raises many types for a file that is not its own
+        raise InputError(f"not a DBN file ({type(e).__name__}: {e})", path) from None
+    if not isinstance(blob, dict) or blob.get("format") != FORMAT or blob.get("version") != VERSION:
+        raise InputError(f"not a {FORMAT} version {VERSION} file", path)
+    layers = list(zip(blob["weights"], blob["biases"]))
+    return layers, {k: blob[k] for k in ("feat_dim", "left", "right")}

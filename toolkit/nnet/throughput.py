@@ -1,0 +1,27 @@
+"""The machine's fp32 matrix-multiply peak, measured, to report training throughput against."""
+from __future__ import annotations
+
+import time
+
+import torch
+
+
+def measure_peak_gflops(size: int = 1024, seconds: float = 2.0) -> float:
+    """Best GFLOP/s of size x size float32 matrix products over about `seconds` (torch's current threads)."""
+    a = torch.randn(size, size)
+    b = torch.randn(size, size)
+    a @ b  # warm-up: thread pool, caches
+    best = 0.0
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        start = time.perf_counter()
+        for _ in range(4):
+            a @ b
+        best = max(best, 4 * 2 * size ** 3 / (time.perf_counter() - start) / 1e9)
+    return best
+
+
+def training_flops_per_frame(macs_per_frame: int) -> float:
+    """FLOPs of one frame's forward and backward pass through affine layers: the forward product,
+    and the backward's two (gradients of the inputs and of the weights), 2 FLOPs per multiply-add."""
+    return 3 * 2 * macs_per_frame
