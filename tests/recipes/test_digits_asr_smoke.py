@@ -92,3 +92,50 @@ def test_digits_recipe_tiny(tmp_path):
     _run("align_fmllr.sh --nj 2 data/train data/lang exp/tri3 exp/tri3_ali", work)
     ali_dir = work / "exp/tri3_ali"
     assert len(list(ali_dir.glob("ali.*.ark"))) == 2 == len(list(ali_dir.glob("trans.*.ark")))
+
+    # The hybrid DNN-HMM on tri3's tied states and fMLLR features (tiny and short: plumbing only).
+    _run(f"{RECIPE}/run.sh --work-dir {work} --stage 16 --stop-stage 16 --real-speech false --nj 2", tmp_path)
+    for s in ("train", "dev", "test"):
+        fdir = work / "data-fmllr-tri3" / s
+        assert (fdir / "feats.scp").is_file() and not (fdir / "cmvn.scp").exists()
+    small = "--hidden-layers 2 --hidden-dim 24 --cv-every 3"
+    _run(f"train_dnn.sh {small} --max-epochs 2 data-fmllr-tri3/train exp/tri3_ali exp/dnn", work)
+    summary = json.loads((work / "exp/dnn/train_summary.json").read_text())
+    assert summary["epochs"] == 2 and summary["peak_gflops"] > 0 and summary["frames_per_second"] > 0
+    assert (work / "exp/dnn/final.nnet").is_file() and (work / "exp/dnn/ali_train_pdf.counts").is_file()
+    _run("decode_system.sh --nj 2 --graph-dir exp/tri3/graph --data-root data-fmllr-tri3 data/lang_test exp/dnn", work)
+    dnn_test = json.loads((work / "exp/dnn/decode_test/scoring.json").read_text())
+    assert dnn_test["words"] == test["words"]
+    assert not (work / "exp/dnn/graph").exists()  # tri3's graph was used
+
+    # Pretraining: RBMs initialise the same network.
+    _run(f"pretrain_dbn.sh --hidden-layers 2 --hidden-dim 24 --gaussian-epochs 1 --bernoulli-epochs 0.5 "
+         f"data-fmllr-tri3/train exp/dnn_dbn/pretrain && train_dnn.sh {small} --max-epochs 1 "
+         f"--dbn exp/dnn_dbn/pretrain/final.dbn data-fmllr-tri3/train exp/tri3_ali exp/dnn_dbn", work)
+    assert "input normalisation from exp/dnn_dbn/pretrain/final.dbn" in (work / "exp/dnn_dbn/log/train.log").read_text()
+
+    # Log-likelihoods for other decoders: posteriors over pdfs once the log-priors are added back.
+    _run("python -m toolkit.bin.nnet_forward --no-cmvn --delta-order 0 exp/dnn/final.nnet "
+         "exp/dnn/ali_train_pdf.counts data-fmllr-tri3/dev loglikes.ark", work)
+    from toolkit.io.archive import read_matrices
+    from toolkit.nnet.targets import log_priors, read_counts
+    mats = dict(read_matrices(work / "loglikes.ark"))
+    frames = dict(line.split() for line in (work / "data/dev/utt2num_frames").read_text().splitlines())
+    num_pdfs = next(iter(mats.values())).shape[1]
+    priors = log_priors(read_counts(work / "exp/dnn/ali_train_pdf.counts", num_pdfs))
+    seen = priors < 1
+    for utt, m in mats.items():
+        assert m.shape[0] == int(frames[utt])
+        post = np.exp(m[:, seen] + priors[seen])
+        np.testing.assert_allclose(post.sum(1), 1.0, atol=1e-3)
+
+    # Bad input: a model with other pdfs, a missing prior file.
+    bad = subprocess.run(["bash", "-c", f". {RECIPE}/path.sh; python -m toolkit.bin.nnet_decode --no-cmvn "
+                          "--delta-order 0 exp/dnn/final.nnet exp/dnn/ali_train_pdf.counts exp/mono/final.mdl "
+                          "exp/tri3/graph data-fmllr-tri3/dev/split2/1 out"], cwd=work, capture_output=True, text=True)
+    assert bad.returncode == 1 and "outputs but exp/mono/final.mdl has" in bad.stderr
+    bad = subprocess.run(["bash", "-c", f". {RECIPE}/path.sh; python -m toolkit.bin.nnet_forward --no-cmvn "
+                          "--delta-order 0 exp/dnn/final.nnet missing.counts data-fmllr-tri3/dev x.ark"],
+                         cwd=work, capture_output=True, text=True)
+    assert bad.returncode == 1 and "missing.counts: cannot read the pdf counts" in bad.stderr
+    assert not (work / "x.ark").exists()

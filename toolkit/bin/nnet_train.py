@@ -96,14 +96,16 @@ def main(argv: list[str] | None = None) -> int:
     config = NetworkConfig(train.dim, args.splice, args.splice, [args.hidden_dim] * args.hidden_layers,
                            args.activation, trans_model.num_pdfs)
     net = Dnn(config, torch.Generator().manual_seed(args.seed))
-    net.set_normalisation(*train.mean_std())
     if args.init_dbn:
         layers, meta = load_dbn(args.init_dbn)
         if (meta["feat_dim"], meta["left"], meta["right"]) != (train.dim, args.splice, args.splice):
             raise InputError(f"pretrained on {meta['feat_dim']}-dim features spliced -{meta['left']}/+{meta['right']},"
                              f" but training uses {train.dim} spliced -{args.splice}/+{args.splice}", args.init_dbn)
         net.init_hidden(layers)
-        _log.info("hidden layers 1-%d from the RBMs of %s", len(layers), args.init_dbn)
+        net.set_normalisation(meta["mean"], meta["std"])  # the inputs the RBMs were trained on
+        _log.info("hidden layers 1-%d and input normalisation from %s", len(layers), args.init_dbn)
+    else:
+        net.set_normalisation(*train.mean_std())
 
     os.makedirs(args.out_dir, exist_ok=True)
     counts = pdf_counts(targets.values(), trans_model.num_pdfs)

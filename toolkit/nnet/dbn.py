@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import torch
 
 from toolkit.errors import InputError
@@ -13,16 +14,18 @@ VERSION = 1
 
 
 def save_dbn(path: str | os.PathLike, layers: list[tuple[torch.Tensor, torch.Tensor]], *, feat_dim: int, left: int,
-             right: int) -> None:
+             right: int, mean: np.ndarray, std: np.ndarray) -> None:
     """`layers`: (weight (H, V), hidden bias (H,)) per RBM, bottom first; the input windows they were trained on
-    are `feat_dim` features x (left + 1 + right) frames."""
+    are `feat_dim` features x (left + 1 + right) frames, normalised by the per-feature (D,) `mean` and `std`
+    (which the DNN initialised from them must keep)."""
     with atomic_write(path, "wb") as f:
         torch.save({"format": FORMAT, "version": VERSION, "feat_dim": feat_dim, "left": left, "right": right,
+                    "mean": torch.as_tensor(mean, dtype=torch.float64), "std": torch.as_tensor(std, dtype=torch.float64),
                     "weights": [w.contiguous() for w, _ in layers], "biases": [b.contiguous() for _, b in layers]}, f)
 
 
 def load_dbn(path: str | os.PathLike) -> tuple[list[tuple[torch.Tensor, torch.Tensor]], dict]:
-    """(layers, {'feat_dim', 'left', 'right'}); InputError naming the file if it is not a DBN file."""
+    """(layers, {'feat_dim', 'left', 'right', 'mean', 'std'}); InputError naming the file if it is not a DBN file."""
     try:
         blob = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
@@ -32,4 +35,6 @@ def load_dbn(path: str | os.PathLike) -> tuple[list[tuple[torch.Tensor, torch.Te
     if not isinstance(blob, dict) or blob.get("format") != FORMAT or blob.get("version") != VERSION:
         raise InputError(f"not a {FORMAT} version {VERSION} file", path)
     layers = list(zip(blob["weights"], blob["biases"]))
-    return layers, {k: blob[k] for k in ("feat_dim", "left", "right")}
+    meta = {k: blob[k] for k in ("feat_dim", "left", "right")}
+    meta.update(mean=blob["mean"].numpy(), std=blob["std"].numpy())
+    return layers, meta

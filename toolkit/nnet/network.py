@@ -53,6 +53,13 @@ class NetworkConfig:
         return sum(i * o for i, o in self.layer_dims())
 
 
+def window_normalisation(mean: np.ndarray, std: np.ndarray, width: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(shift, scale), each (D * width,) float32, such that (window + shift) * scale has zero mean and unit
+    variance per feature, for windows of `width` frames with per-feature (D,) `mean` and `std`."""
+    return (torch.as_tensor(-np.tile(mean, width), dtype=torch.float32),
+            torch.as_tensor(1.0 / np.tile(std, width), dtype=torch.float32))
+
+
 class Dnn(nn.Module):
     """forward(x: (B, input_dim) raw spliced windows) -> (B, num_pdfs) logits."""
 
@@ -67,22 +74,26 @@ class Dnn(nn.Module):
         self._initialise(generator)
 
     def _initialise(self, generator: torch.Generator | None) -> None:
-        # Kaldi nnet1's random initialisation: weights ~ N(0, 0.1) for sigmoid nets (Glorot-style
-        # scaling for ReLU), zero biases; the output layer starts at zero.
+        # Kaldi nnet1's initialisation of sigmoid networks: weights ~ N(0, 0.1), biases uniform in
+        # [-4, 0] so that most units start nearly off (He's scaling and zero biases for ReLU); the
+        # output layer starts at zero, i.e. uniform posteriors.
         with torch.no_grad():
             for layer in self.hidden:
-                std = 0.1 if self.config.activation == "sigmoid" else (2.0 / layer.in_features) ** 0.5
-                layer.weight.normal_(0.0, std, generator=generator)
-                layer.bias.zero_()
+                if self.config.activation == "sigmoid":
+                    layer.weight.normal_(0.0, 0.1, generator=generator)
+                    layer.bias.uniform_(-4.0, 0.0, generator=generator)
+                else:
+                    layer.weight.normal_(0.0, (2.0 / layer.in_features) ** 0.5, generator=generator)
+                    layer.bias.zero_()
             self.output.weight.zero_()
             self.output.bias.zero_()
 
     def set_normalisation(self, mean: np.ndarray, std: np.ndarray) -> None:
         """Per-feature (D,) mean and std of the training frames, tiled over the window."""
-        width = self.config.left + 1 + self.config.right
+        shift, scale = window_normalisation(mean, std, self.config.left + 1 + self.config.right)
         with torch.no_grad():
-            self.shift.copy_(torch.as_tensor(-np.tile(mean, width), dtype=torch.float32))
-            self.scale.copy_(torch.as_tensor(1.0 / np.tile(std, width), dtype=torch.float32))
+            self.shift.copy_(shift)
+            self.scale.copy_(scale)
 
     def normalise(self, x: torch.Tensor) -> torch.Tensor:
         return (x + self.shift) * self.scale

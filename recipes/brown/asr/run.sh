@@ -5,7 +5,9 @@
 # Kneser-Ney LM trained on every Brown sentence but the dev and test ones, MFCC features
 # with per-speaker CMVN, and GMM-HMMs as Kaldi's egs/wsj builds them: a monophone system on
 # a subset, triphones on deltas (tri1), LDA+MLLT (tri2), speaker adaptive training with
-# fMLLR (tri3), decoded with the trigram LM.
+# fMLLR (tri3), decoded with the trigram LM; then a hybrid DNN-HMM on the tied states and
+# features of one of them (--dnn-gmm; Hinton et al. 2012), from random weights and from RBM
+# pretraining, decoded through that system's graph.
 #
 #   ./run.sh                              # everything, from the corpus
 #   ./run.sh --stage 3                    # resume at stage 3
@@ -29,6 +31,10 @@ tri2_leaves=2000      # tri2 (LDA+MLLT)
 tri2_gauss=10000
 tri3_leaves=2000      # tri3 (SAT)
 tri3_gauss=10000
+dnn_gmm=tri3          # the GMM system whose tied states, alignments and features the DNNs use (tri2: no fMLLR)
+dnn_layers=4          # hidden layers of the DNNs
+dnn_dim=1024          # units per hidden layer
+dnn_opts=             # further options of local/train_dnn.sh
 decode_opts="--beam 11 --lattice-beam 5"   # kaldi-decoder's lattice decoder has no --max-active: a narrower beam
 # End configuration section.
 
@@ -43,6 +49,7 @@ Options (defaults in the configuration section of $0):
   --mono-utts N              monophone training subset
   --tri1-leaves N --tri1-gauss N --tri2-leaves N --tri2-gauss N --tri3-leaves N --tri3-gauss N
                              sizes of the triphone systems
+  --dnn-gmm tri3|tri2 --dnn-layers N --dnn-dim N --dnn-opts \"...\"   the DNNs
   --decode-opts \"...\"       options of every decoding (beams)"
 
 cmdline="$0${*:+ $*}"
@@ -156,8 +163,56 @@ if [ $stage -le 14 ] && [ $stop_stage -ge 14 ]; then
     --decoder decode_fmllr.sh data/lang_test exp/tri3
 fi
 
+# The DNN's GMM system: with SAT (tri3) its features carry each speaker's fMLLR transform (the
+# alignment's for training speakers, the first decoding pass's for test speakers).
+gmm=exp/$dnn_gmm
+feats=data-$dnn_gmm
+sat=false
+[ "$dnn_gmm" = tri3 ] && sat=true
+
+if [ $stage -le 15 ] && [ $stop_stage -ge 15 ]; then
+  stage_banner 15 "Alignments with $dnn_gmm, for the DNNs' targets"
+  if $sat; then
+    align_fmllr.sh --cmd "$train_cmd" --nj $nj data/train data/lang $gmm ${gmm}_ali
+  elif [ ! -f ${gmm}_ali/ali.1.ark ]; then
+    align_si.sh --cmd "$train_cmd" --nj $nj data/train data/lang $gmm ${gmm}_ali
+  fi
+fi
+
 if [ $stage -le 16 ] && [ $stop_stage -ge 16 ]; then
-  stage_banner 16 "RESULTS.md and exp/results.json"
+  stage_banner 16 "The features of $dnn_gmm on disk ($feats/)"
+  make_fmllr_feats.sh --cmd "$train_cmd" --nj $nj $($sat && echo --transform-dir ${gmm}_ali) \
+    $feats/train data/train $gmm exp/make_fmllr/train fmllr
+  for s in $test_sets; do
+    make_fmllr_feats.sh --cmd "$train_cmd" --nj $nj $($sat && echo --transform-dir $gmm/decode_$s) \
+      $feats/$s data/$s $gmm exp/make_fmllr/$s fmllr
+  done
+fi
+
+if [ $stage -le 17 ] && [ $stop_stage -ge 17 ]; then
+  stage_banner 17 "DNN from random weights on $dnn_gmm's tied states"
+  train_dnn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
+    $feats/train ${gmm}_ali exp/dnn
+fi
+
+if [ $stage -le 18 ] && [ $stop_stage -ge 18 ]; then
+  stage_banner 18 "DNN: decoding through $dnn_gmm's graph, posteriors divided by priors"
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" --decode-opts "$decode_opts" \
+    --graph-dir $gmm/graph --data-root $feats data/lang_test exp/dnn
+fi
+
+if [ $stage -le 19 ] && [ $stop_stage -ge 19 ]; then
+  stage_banner 19 "DBN pretraining (a stack of RBMs, CD-1), then the same DNN from it"
+  pretrain_dbn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim \
+    $feats/train exp/dnn_dbn/pretrain
+  train_dnn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
+    --dbn exp/dnn_dbn/pretrain/final.dbn $feats/train ${gmm}_ali exp/dnn_dbn
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" --decode-opts "$decode_opts" \
+    --graph-dir $gmm/graph --data-root $feats data/lang_test exp/dnn_dbn
+fi
+
+if [ $stage -le 20 ] && [ $stop_stage -ge 20 ]; then
+  stage_banner 20 "RESULTS.md and exp/results.json"
   python -m toolkit.bin.write_results --title "Brown read-speech ASR (recipes/brown/asr)" \
     --command "$cmdline" --sets "$test_sets" --notes local/results_notes.md RESULTS.md \
     "$(cat exp/corpus_label 2>/dev/null || echo "generated corpus")=exp"

@@ -3,8 +3,10 @@
 # digits corpus (espeak-ng and flite voices, speaker-disjoint splits), the CMU lexicon,
 # a digit-loop grammar, MFCC features with per-speaker CMVN, GMM-HMMs as Kaldi's recipes
 # build them (monophone from a flat start; triphones on deltas, tri1; LDA+MLLT, tri2;
-# speaker adaptive training with fMLLR, tri3), HCLG decoding with the LM weight and
-# insertion penalty chosen on dev (two passes with fMLLR for tri3).
+# speaker adaptive training with fMLLR, tri3), a hybrid DNN-HMM on tri3's tied states and
+# fMLLR features (Hinton et al. 2012; from random weights and from RBM pretraining), HCLG
+# decoding with the LM weight and insertion penalty chosen on dev (two passes with fMLLR for
+# tri3, whose transforms the DNN's test features reuse).
 #
 #   ./run.sh                          # everything, from corpus generation
 #   ./run.sh --stage 3                # resume at stage 3
@@ -29,6 +31,9 @@ num_leaves=2000       # most tree leaves of the triphone systems (the likelihood
 tri1_gauss=2500       # Gaussians of tri1 (deltas); 10000 overfits the 1.4 h of training speech
 tri2_gauss=5000       # Gaussians of tri2 (LDA+MLLT)
 tri3_gauss=5000       # Gaussians of tri3 (SAT)
+dnn_layers=4          # hidden layers of the DNNs
+dnn_dim=512           # units per hidden layer (Kaldi's nnet1 reference: 4 x 512)
+dnn_opts=             # further options of local/train_dnn.sh, e.g. "--activation relu"
 # End configuration section.
 
 help_message="Usage: $0 [options]
@@ -40,7 +45,8 @@ Options (defaults in the configuration section of $0):
   --real-speech true|false   prepare data/asterisk* (real speech, out of domain)
   --test-sets \"dev test\"     data sets under data/ to decode and score
   --work-dir DIR             put data/, exp/, corpus/, mfcc/ under DIR (default: the recipe)
-  --num-leaves N --tri1-gauss N --tri2-gauss N --tri3-gauss N   sizes of the triphone systems"
+  --num-leaves N --tri1-gauss N --tri2-gauss N --tri3-gauss N   sizes of the triphone systems
+  --dnn-layers N --dnn-dim N --dnn-opts \"...\"   the DNNs"
 
 cmdline="$0${*:+ $*}"
 echo "$cmdline"
@@ -172,7 +178,39 @@ if [ $stage -le 15 ] && [ $stop_stage -ge 15 ]; then
 fi
 
 if [ $stage -le 16 ] && [ $stop_stage -ge 16 ]; then
-  stage_banner 16 "RESULTS.md and exp/results.json"
+  stage_banner 16 "fMLLR features of tri3 on disk (data-fmllr-tri3/): training speakers' transforms from the alignment, test speakers' from decoding"
+  make_fmllr_feats.sh --cmd "$train_cmd" --nj $nj --transform-dir exp/tri3_ali \
+    data-fmllr-tri3/train data/train exp/tri3 exp/make_fmllr/train fmllr
+  for s in $eval_sets; do
+    make_fmllr_feats.sh --cmd "$train_cmd" --nj $nj --transform-dir exp/tri3/decode_$s \
+      data-fmllr-tri3/$s data/$s exp/tri3 exp/make_fmllr/$s fmllr
+  done
+fi
+
+if [ $stage -le 17 ] && [ $stop_stage -ge 17 ]; then
+  stage_banner 17 "DNN from random weights on tri3's tied states (cross-entropy, newbob)"
+  train_dnn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
+    data-fmllr-tri3/train exp/tri3_ali exp/dnn
+fi
+
+if [ $stage -le 18 ] && [ $stop_stage -ge 18 ]; then
+  stage_banner 18 "DNN: decoding through tri3's graph, posteriors divided by priors"
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$eval_sets" --graph-dir exp/tri3/graph \
+    --data-root data-fmllr-tri3 data/lang_test exp/dnn
+fi
+
+if [ $stage -le 19 ] && [ $stop_stage -ge 19 ]; then
+  stage_banner 19 "DBN pretraining (a stack of RBMs, CD-1), then the same DNN from it"
+  pretrain_dbn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim \
+    data-fmllr-tri3/train exp/dnn_dbn/pretrain
+  train_dnn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
+    --dbn exp/dnn_dbn/pretrain/final.dbn data-fmllr-tri3/train exp/tri3_ali exp/dnn_dbn
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$eval_sets" --graph-dir exp/tri3/graph \
+    --data-root data-fmllr-tri3 data/lang_test exp/dnn_dbn
+fi
+
+if [ $stage -le 20 ] && [ $stop_stage -ge 20 ]; then
+  stage_banner 20 "RESULTS.md and exp/results.json"
   cd "$recipe"  # decode directories are named relative to the recipe
   sections=()
   for exp in exp */exp; do
