@@ -5,7 +5,8 @@
 # nnet_train runs frame-level cross-entropy with the newbob schedule (from random weights,
 # or from the RBM stack of --dbn, made by pretrain_dbn.sh). Writes <dir>/final.nnet,
 # ali_train_pdf.counts (priors for decoding), final.mdl (the GMM system's, for its
-# transition model and tree), feat_opts, train_summary.json, train_seconds, logs in <dir>/log.
+# transition model and tree), feat_opts, train_summary.json, train_seconds (with --dbn, plus the
+# pretraining's <dbn-dir>/train_seconds), logs in <dir>/log.
 # Rerunning resumes after the last finished epoch (delete <dir> to start again).
 
 # Begin configuration section.
@@ -70,5 +71,12 @@ $cmd --num-threads "$num_threads" "$dir/log/train.log" \
     --start-halving-impr "$start_halving_impr" --end-halving-impr "$end_halving_impr" --seed "$seed" \
     "${data}_tr90" "${data}_cv10" "$alidir" "$dir"
 grep -h "epoch [0-9]*:\|done after" "$dir/log/train.log" | sed 's/^.*INFO: //' >&2
-echo $(( $(date +%s) - start )) > "$dir/train_seconds"
+seconds=$(( $(date +%s) - start ))
+if [ -n "$dbn" ] && [ -f "$(dirname "$dbn")/train_seconds" ]; then
+  # A pretrained system's training time includes its pretraining.
+  pre=$(cat "$(dirname "$dbn")/train_seconds")
+  log "Fine-tuning took $seconds s; with the pretraining's $pre s"
+  seconds=$(( seconds + pre ))
+fi
+echo $seconds > "$dir/train_seconds"
 log "Done training the DNN in $dir ($(cat "$dir/train_seconds") s)"

@@ -114,20 +114,21 @@ def test_digits_recipe_tiny(tmp_path):
          f"--dbn exp/dnn_dbn/pretrain/final.dbn data-fmllr-tri3/train exp/tri3_ali exp/dnn_dbn", work)
     assert "input normalisation from exp/dnn_dbn/pretrain/final.dbn" in (work / "exp/dnn_dbn/log/train.log").read_text()
 
-    # Log-likelihoods for other decoders: posteriors over pdfs once the log-priors are added back.
-    _run("python -m toolkit.bin.nnet_forward --no-cmvn --delta-order 0 exp/dnn/final.nnet "
-         "exp/dnn/ali_train_pdf.counts data-fmllr-tri3/dev loglikes.ark", work)
+    # Log-likelihoods for other decoders: log-posteriors (which normalise) minus log-priors.
+    for opt, ark in (("--priors", "loglikes.ark"), ("--no-priors", "logpost.ark")):
+        _run(f"python -m toolkit.bin.nnet_forward {opt} --no-cmvn --delta-order 0 exp/dnn/final.nnet "
+             f"exp/dnn/ali_train_pdf.counts data-fmllr-tri3/dev {ark}", work)
     from toolkit.io.archive import read_matrices
     from toolkit.nnet.targets import log_priors, read_counts
-    mats = dict(read_matrices(work / "loglikes.ark"))
+    loglikes, logpost = dict(read_matrices(work / "loglikes.ark")), dict(read_matrices(work / "logpost.ark"))
     frames = dict(line.split() for line in (work / "data/dev/utt2num_frames").read_text().splitlines())
-    num_pdfs = next(iter(mats.values())).shape[1]
+    num_pdfs = next(iter(loglikes.values())).shape[1]
     priors = log_priors(read_counts(work / "exp/dnn/ali_train_pdf.counts", num_pdfs))
-    seen = priors < 1
-    for utt, m in mats.items():
-        assert m.shape[0] == int(frames[utt])
-        post = np.exp(m[:, seen] + priors[seen])
-        np.testing.assert_allclose(post.sum(1), 1.0, atol=1e-3)
+    assert sorted(loglikes) == sorted(frames)
+    for utt, m in loglikes.items():
+        assert m.shape == (int(frames[utt]), num_pdfs)
+        np.testing.assert_allclose(np.exp(logpost[utt]).sum(1), 1.0, atol=1e-4)
+        np.testing.assert_allclose(m, logpost[utt] - priors, rtol=1e-5, atol=1e-3)
 
     # Bad input: a model with other pdfs, a missing prior file.
     bad = subprocess.run(["bash", "-c", f". {RECIPE}/path.sh; python -m toolkit.bin.nnet_decode --no-cmvn "
