@@ -19,7 +19,7 @@ nj=2
 acwt=0.083333        # acoustic scale while decoding
 beam=13
 lattice_beam=6
-lm_weights="7 8 9 10 11 12 13 14 15 16 17"
+lm_weights=          # LM weights of the grid; default as Kaldi's scoring: 7..17 (GMM), 4..15 (DNN)
 word_ins_penalties="0.0 0.5 1.0"
 chosen_on=           # dev decode dir whose chosen setting scores this set
 skip_scoring=false
@@ -72,7 +72,9 @@ nnet_args=()
 if [ -f "$srcdir/final.nnet" ]; then
   step=nnet_decode
   nnet_args=("$srcdir/final.nnet" "$srcdir/ali_train_pdf.counts")
+  [ -n "$lm_weights" ] || lm_weights=$(seq -s ' ' 4 15)
 fi
+[ -n "$lm_weights" ] || lm_weights=$(seq -s ' ' 7 17)
 if $write_alignments; then
   extra_opts+=(--write-alignments "$dir/ali.JOB.ark")
 fi
