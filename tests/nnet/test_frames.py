@@ -55,3 +55,12 @@ def test_inconsistent_input_is_refused():
         SplicedFrames([("a", rng.standard_normal((3, 2)), None), ("b", rng.standard_normal((3, 4)), None)], 1, 1)
     with pytest.raises(ToolkitError, match="no utterances"):
         SplicedFrames([], 1, 1)
+
+
+def test_training_batches_leave_out_the_incomplete_last_one():
+    # A final batch of a few frames would take a full step on them alone (it once wrecked a network).
+    frames = SplicedFrames(_utts(np.random.default_rng(3), [10, 3]), 0, 0)
+    sizes = [len(y) for _, y in frames.minibatches(4, torch.Generator().manual_seed(0), drop_last=True)]
+    assert sizes == [4, 4, 4]
+    assert [len(y) for _, y in frames.minibatches(4)] == [4, 4, 4, 1]
+    assert [len(y) for _, y in frames.minibatches(20, drop_last=True)] == [13]  # fewer frames than a batch

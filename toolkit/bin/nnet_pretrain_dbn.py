@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     generator = torch.Generator().manual_seed(args.seed)
 
     def batches():
-        return ((x + shift) * scale for x, _ in frames.minibatches(args.batch_size, generator))
+        return ((x + shift) * scale for x, _ in frames.minibatches(args.batch_size, generator, drop_last=True))
 
     rbms = pretrain_dbn(batches, frames.window_dim, [args.hidden_dim] * args.hidden_layers,
                         gaussian_learning_rate=args.gaussian_learning_rate,

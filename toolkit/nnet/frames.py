@@ -74,11 +74,14 @@ class SplicedFrames:
         return x, (self.targets[ids] if self.targets is not None else None)
 
     def minibatches(self, batch_size: int, generator: torch.Generator | None = None,
-                    max_frames: int | None = None) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
-        """Minibatches over all frames (shuffled with `generator`, in order without), at most `max_frames`."""
+                    drop_last: bool = False) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
+        """Minibatches over all frames (shuffled with `generator`, in order without).
+
+        With `drop_last` the final incomplete batch is left out, as training must: a batch of a
+        few frames takes a full-size step on them alone (the mean loss), which can wreck the network.
+        """
         n = self.num_frames
         order = torch.randperm(n, generator=generator) if generator is not None else torch.arange(n)
-        if max_frames is not None:
-            order = order[:max_frames]
-        for start in range(0, len(order), batch_size):
+        end = n - n % batch_size if drop_last and n >= batch_size else n
+        for start in range(0, end, batch_size):
             yield self.batch(order[start:start + batch_size])

@@ -9,7 +9,6 @@ its last finished epoch with the same result it would have had.
 from __future__ import annotations
 
 import json
-import math
 import os
 import time
 from dataclasses import dataclass
@@ -52,8 +51,8 @@ def train_epoch(net: Dnn, frames: SplicedFrames, learning_rate: float, batch_siz
     loss_sum, correct, n = 0.0, 0, 0
     compute = 0.0
     start = time.perf_counter()
-    batches = frames.minibatches(batch_size, generator)
-    total = math.ceil(frames.num_frames / batch_size)
+    batches = frames.minibatches(batch_size, generator, drop_last=True)
+    total = max(frames.num_frames // batch_size, 1)
     for x, y in progress(batches, desc, total=total, unit="batch"):
         t0 = time.perf_counter()
         logits = net(x)
