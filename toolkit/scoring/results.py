@@ -52,7 +52,15 @@ def collect_results(exp_dir: str | os.PathLike) -> dict[str, dict[str, dict]]:
         entry["decode_dir"] = str(decode_dir)
         entry["train_seconds"] = int(train_file.read_text()) if train_file.is_file() else None
         results.setdefault(system, {})[test_set] = entry
-    return results
+    return dict(sorted(results.items(), key=lambda item: _training_order(exp, item[0])))
+
+
+def _training_order(exp: Path, system: str) -> tuple[float, str]:
+    """Systems in the order they were trained (their train_seconds files' times), a pass beside its system;
+    systems without the file last, by name."""
+    base = system.partition(".")[0]
+    stamp = exp / base / "train_seconds"
+    return (stamp.stat().st_mtime if stamp.is_file() else float("inf"), system)
 
 
 def write_results(sections: list[tuple[str, dict[str, dict[str, dict]], list[str]]], markdown: str | os.PathLike,
