@@ -1,13 +1,13 @@
 """Loading a data directory's features, with their pdf targets, into SplicedFrames."""
 from __future__ import annotations
 
-from toolkit.errors import InputError
+import numpy as np
+
+from toolkit.errors import InputError, ToolkitError
 from toolkit.features.pipeline import FeatureReader
 from toolkit.log import get_logger
 from toolkit.nnet.frames import SplicedFrames
 from toolkit.progress import progress
-
-import numpy as np
 
 _log = get_logger(__name__)
 _SHOWN = 10
@@ -41,7 +41,7 @@ def load_frames(reader: FeatureReader, left: int, right: int,
         frames = SplicedFrames(items(), left, right)
     except InputError:
         raise
-    except Exception as e:
+    except ToolkitError as e:
         raise InputError(str(e), reader.data_dir) from None
     if skipped:
         _log.warning("%d utterances of %s have no targets in %s and were left out: %s%s", len(skipped),

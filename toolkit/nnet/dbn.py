@@ -6,8 +6,7 @@ import os
 import numpy as np
 import torch
 
-from toolkit.errors import InputError
-from toolkit.io.atomic import atomic_write
+from toolkit.io.torch_file import load_torch_file, save_torch_file
 
 FORMAT = "toolkit-dbn"
 VERSION = 1
@@ -18,22 +17,15 @@ def save_dbn(path: str | os.PathLike, layers: list[tuple[torch.Tensor, torch.Ten
     """`layers`: (weight (H, V), hidden bias (H,)) per RBM, bottom first; the input windows they were trained on
     are `feat_dim` features x (left + 1 + right) frames, normalised by the per-feature (D,) `mean` and `std`
     (which the DNN initialised from them must keep)."""
-    with atomic_write(path, "wb") as f:
-        torch.save({"format": FORMAT, "version": VERSION, "feat_dim": feat_dim, "left": left, "right": right,
-                    "mean": torch.as_tensor(mean, dtype=torch.float64), "std": torch.as_tensor(std, dtype=torch.float64),
-                    "weights": [w.contiguous() for w, _ in layers], "biases": [b.contiguous() for _, b in layers]}, f)
+    save_torch_file(path, FORMAT, VERSION, {
+        "feat_dim": feat_dim, "left": left, "right": right,
+        "mean": torch.as_tensor(mean, dtype=torch.float64), "std": torch.as_tensor(std, dtype=torch.float64),
+        "weights": [w.contiguous() for w, _ in layers], "biases": [b.contiguous() for _, b in layers]})
 
 
 def load_dbn(path: str | os.PathLike) -> tuple[list[tuple[torch.Tensor, torch.Tensor]], dict]:
     """(layers, {'feat_dim', 'left', 'right', 'mean', 'std'}); InputError naming the file if it is not a DBN file."""
-    try:
-        blob = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise InputError("no such DBN file", path) from None
-    except Exception as e:  # torch raises many types for a file that is not its own
-        raise InputError(f"not a DBN file ({type(e).__name__}: {e})", path) from None
-    if not isinstance(blob, dict) or blob.get("format") != FORMAT or blob.get("version") != VERSION:
-        raise InputError(f"not a {FORMAT} version {VERSION} file", path)
+    blob = load_torch_file(path, FORMAT, VERSION, "DBN")
     layers = list(zip(blob["weights"], blob["biases"]))
     meta = {k: blob[k] for k in ("feat_dim", "left", "right")}
     meta.update(mean=blob["mean"].numpy(), std=blob["std"].numpy())

@@ -3,7 +3,7 @@
 The input is the raw window of (left + 1 + right) frames of D features; the global
 mean/variance normalisation (per feature, the same for every frame of the window) is part
 of the network, so a saved network carries it. On disk a network is a torch file holding
-plain tensors and a JSON-able config (loaded with weights_only=True: no pickled code).
+plain tensors and a JSON-able config (toolkit/io/torch_file.py: no pickled code).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from toolkit.errors import InputError, ToolkitError
-from toolkit.io.atomic import atomic_write
+from toolkit.io.torch_file import load_torch_file, save_torch_file
 
 FORMAT = "toolkit-dnn"
 VERSION = 1
@@ -118,23 +118,12 @@ class Dnn(nn.Module):
 
 
 def save_network(path: str | os.PathLike, net: Dnn) -> None:
-    with atomic_write(path, "wb") as f:
-        torch.save({"format": FORMAT, "version": VERSION, "config": asdict(net.config),
-                    "state": net.state_dict()}, f)
+    save_torch_file(path, FORMAT, VERSION, {"config": asdict(net.config), "state": net.state_dict()})
 
 
 def load_network(path: str | os.PathLike) -> Dnn:
     """A network save_network wrote; InputError naming the file otherwise."""
-    try:
-        blob = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise InputError("no such network file", path) from None
-    except Exception as e:  # torch raises many types for a file that is not its own
-        raise InputError(f"not a network file ({type(e).__name__}: {e})", path) from None
-    if not isinstance(blob, dict) or blob.get("format") != FORMAT:
-        raise InputError(f"not a {FORMAT} file", path)
-    if blob.get("version") != VERSION:
-        raise InputError(f"network file version {blob.get('version')}, this toolkit reads {VERSION}", path)
+    blob = load_torch_file(path, FORMAT, VERSION, "network")
     try:
         net = Dnn(NetworkConfig(**blob["config"]))
         net.load_state_dict(blob["state"])
