@@ -60,6 +60,13 @@ def test_two_state_viterbi_by_hand():
     bare = TrainingGraphCompiler(tm, ctx, one_word_lexicon()).compile([1])
     forced = align(bare, LOGLIKES, tm, acoustic_scale=1.0, transition_scale=1.0, self_loop_scale=1.0)
     assert forced.alignment.tolist() == [2, 1, 4, 3] and forced.graph_cost == pytest.approx(trans[2], abs=1e-4)
+    # Scoring only the graph's pdfs (densely renumbered labels) gives the same path and costs.
+    asked = []
+    lazy = align(bare, lambda pdfs: asked.append(pdfs.tolist()) or LOGLIKES[:, pdfs], tm, acoustic_scale=1.0,
+                 transition_scale=1.0, self_loop_scale=1.0)
+    assert asked == [[0, 1]]
+    assert lazy.alignment.tolist() == [2, 1, 4, 3]
+    assert (lazy.graph_cost, lazy.acoustic_cost) == pytest.approx((forced.graph_cost, forced.acoustic_cost))
     # With acoustic scale 0.1 the transition costs dominate: k=3 is then cheapest.
     assert min((trans[k] + 0.1 * ac, k) for k, ac in zip((1, 2, 3), (6, 4, 8)))[1] == 3
     assert decode_best_path(graph, LOGLIKES, tm, acoustic_scale=0.1)[0].alignment.tolist() == [2, 1, 1, 4]
@@ -104,7 +111,7 @@ def test_lattice_rescoring_with_lm_weight_and_penalty():
 
 def test_decodable_matrix():
     tm = TransitionModel.build(TWO_PHONES, monophone_context(TWO_PHONES))
-    m = decodable_matrix(np.array([[-1.0, -3.0]]), tm, 0.5, tid_log_probs=np.array([0.0, -1, -2, -3, -4]))
-    assert m.dtype == np.float32 and m.tolist() == [[-1.5, -2.5, -4.5, -5.5]]
+    m = decodable_matrix(np.array([[-1.0, -3.0]]), tm, 0.5)
+    assert m.dtype == np.float32 and m.tolist() == [[-0.5, -0.5, -1.5, -1.5]]
     with pytest.raises(ToolkitError, match="2 pdfs"):
         decodable_matrix(np.zeros((3, 5)), tm, 0.1)

@@ -18,6 +18,19 @@ def test_pdf_log_likelihoods_match_direct_formula(gmm_helpers):
                                gmm_helpers.direct_gauss(am.means, am.variances, am.weights, x), rtol=2e-6, atol=2e-4)
 
 
+def test_log_likelihoods_of_a_subset_of_pdfs(gmm_helpers):
+    am = gmm_helpers.make([1, 3, 1, 5, 2, 1, 8], dim=6)
+    x = np.random.default_rng(3).normal(0, 4, size=(50, 6)).astype(np.float32)
+    ref = gmm_helpers.direct_pdf(am, x)
+    for pdfs in ([6, 0, 3], [2], [1, 1, 4], list(range(7))):
+        out = am.log_likelihoods_of(x, np.array(pdfs))
+        assert out.shape == (50, len(pdfs)) and out.dtype == np.float32
+        np.testing.assert_allclose(out, ref[:, pdfs], rtol=2e-6, atol=2e-4)
+    assert am.log_likelihoods_of(x, np.array([], dtype=int)).shape == (50, 0)
+    with pytest.raises(ToolkitError, match="pdf ids"):
+        am.log_likelihoods_of(x, np.array([7]))
+
+
 def test_single_gaussian_pdfs_and_one_frame(gmm_helpers):
     am = gmm_helpers.make([1, 1, 1, 1], dim=3)
     x = np.array([[0.5, -1.0, 2.0]], dtype=np.float32)

@@ -62,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
             if feats.shape[1] != am.dim:
                 raise InputError(f"utterance '{utt}': features have dimension {feats.shape[1]} but the model "
                                  f"{args.model} has {am.dim} (do the feature options match the model's?)", args.data)
-            hyp = align(graph, am.log_likelihoods(feats), trans_model, acoustic_scale=args.acoustic_scale,
+            # Only the graph's pdfs are scored: a few dozen of the model's hundreds.
+            hyp = align(graph, lambda pdfs: am.log_likelihoods_of(feats, pdfs), trans_model,
+                        acoustic_scale=args.acoustic_scale,
                         transition_scale=args.transition_scale, self_loop_scale=args.self_loop_scale,
                         beam=args.beam, retry_beam=args.retry_beam)
             if hyp is None:

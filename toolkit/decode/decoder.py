@@ -2,12 +2,13 @@
 
 kaldi-decoder's DecodableCtc reads a dense (T, num_tids) matrix whose column tid-1 is what
 input label `tid` scores on each frame. `decodable_matrix` builds it from the (T, num_pdfs)
-log-likelihoods the acoustic model computes: acoustic_scale * loglike[:, tid2pdf[tid]],
-plus, for training graphs (compiled without transition probabilities, as Kaldi's are), the
-scaled transition log-probability of each tid; every arc with a tid consumes exactly one
-frame, so adding it to the column is the same as Kaldi's AddTransitionProbs on the graph.
+log-likelihoods the acoustic model computes: acoustic_scale * loglike[:, tid2pdf[tid]].
+For training graphs (compiled without transition probabilities, as Kaldi's are) `align`
+adds the scaled transition log-probability of each tid to its column: every arc with a tid
+consumes exactly one frame, so this is the same as Kaldi's AddTransitionProbs on the graph.
 
-- `align`: FasterDecoder with a retry beam, as gmm-align-compiled.
+- `align`: FasterDecoder with a retry beam, as gmm-align-compiled, on an `AlignmentGraph`
+  (transition ids renumbered densely, so only the graph's pdfs are scored).
 - `decode_lattice`: LatticeSimpleDecoder; its raw (state-level) lattice has graph costs
   and acoustic costs with the acoustic scale divided out, as Kaldi's lattices store them.
   `best_paths(lattice, lm_weights, penalties)` then gives the best path under
@@ -21,8 +22,8 @@ frame, so adding it to the column is the same as Kaldi's AddTransitionProbs on t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
 
 import kaldi_decoder
 import kaldifst
@@ -30,7 +31,7 @@ import numpy as np
 
 from toolkit.errors import ToolkitError
 from toolkit.hmm.transition_model import TransitionModel
-from toolkit.io.fst_arrays import lattice_to_arrays
+from toolkit.io.fst_arrays import arrays_to_fst, fst_to_arrays, lattice_to_arrays
 
 
 @dataclass
@@ -53,11 +54,10 @@ def decodable_matrix(
     loglikes: np.ndarray,
     trans_model: TransitionModel,
     acoustic_scale: float,
-    tid_log_probs: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(T, num_tids) float32: column tid-1 = acoustic_scale * loglikes[:, tid2pdf[tid]] (+ tid_log_probs[tid]).
+    """(T, num_tids) float32: column tid-1 = acoustic_scale * loglikes[:, tid2pdf[tid]].
 
-    `loglikes`: (T, num_pdfs) per-pdf log-likelihoods; `tid_log_probs`: (num_tids + 1,) or None.
+    `loglikes`: (T, num_pdfs) per-pdf log-likelihoods.
     """
     loglikes = np.asarray(loglikes)
     if loglikes.ndim != 2 or loglikes.shape[1] != trans_model.num_pdfs:
@@ -65,33 +65,58 @@ def decodable_matrix(
             f"log-likelihoods have shape {loglikes.shape}, the model has {trans_model.num_pdfs} pdfs"
         )
     # Scale the (T, num_pdfs) matrix before spreading it over the (more) transition ids.
-    m = np.take(loglikes.astype(np.float32) * np.float32(acoustic_scale), trans_model.tid2pdf[1:], axis=1)
-    if tid_log_probs is not None:
-        m += np.asarray(tid_log_probs[1:], dtype=np.float32)
-    return m
+    return np.take(loglikes.astype(np.float32) * np.float32(acoustic_scale), trans_model.tid2pdf[1:], axis=1)
 
 
-def _acoustic_cost(loglikes: np.ndarray, trans_model: TransitionModel, ali: np.ndarray) -> float:
-    return -float(np.sum(loglikes[np.arange(ali.size), trans_model.tid2pdf[ali]], dtype=np.float64))
+def _hypothesis_from_path(path: kaldifst.Lattice, loglikes: np.ndarray, label_column: np.ndarray,
+                          acoustic_scale: float, label_tid: np.ndarray | None = None) -> Hypothesis:
+    """Words and alignment of a linear lattice; graph cost = its path's total minus the scaled acoustics.
 
-
-def _hypothesis_from_path(path: kaldifst.Lattice, loglikes: np.ndarray, trans_model: TransitionModel,
-                          acoustic_scale: float) -> Hypothesis:
-    """Words and alignment of a linear lattice; graph cost = its path's total minus the scaled acoustics."""
-    ok, tids, words, weight = kaldifst.get_linear_symbol_sequence(path)
+    `label_column[label]`: the column of `loglikes` that scores input label `label`;
+    `label_tid[label]`: its transition id (the label itself when None).
+    """
+    ok, labels, words, weight = kaldifst.get_linear_symbol_sequence(path)
     if not ok:
         raise ToolkitError("the decoder's best path is not linear")
-    ali = np.asarray(tids, dtype=np.int32)
-    if ali.size != loglikes.shape[0]:
-        raise ToolkitError(f"best path has {ali.size} transition ids for {loglikes.shape[0]} frames")
-    ac = _acoustic_cost(loglikes, trans_model, ali)
+    labels = np.asarray(labels, dtype=np.int64)
+    if labels.size != loglikes.shape[0]:
+        raise ToolkitError(f"best path has {labels.size} transition ids for {loglikes.shape[0]} frames")
+    ac = -float(np.sum(loglikes[np.arange(labels.size), label_column[labels]], dtype=np.float64))
+    ali = (labels if label_tid is None else label_tid[labels]).astype(np.int32)
     total = weight.value1 + weight.value2
     return Hypothesis(list(words), ali, total - acoustic_scale * ac, ac)
 
 
+@dataclass(frozen=True)
+class AlignmentGraph:
+    """A training graph with its transition ids renumbered 1..K in increasing order.
+
+    The decoder's matrix then has K columns, one per transition id the graph uses, instead of
+    one per transition id of the model (thousands for a tree), and only the P pdfs behind them
+    need scoring, as Kaldi's decodables compute only the pdfs the search asks for.
+    `tids` (K,): the transition id of label k + 1; `pdfs` (P,): the distinct pdfs of `tids`,
+    sorted; `columns` (K,): the position of each tid's pdf in `pdfs`.
+    """
+
+    fst: kaldifst.StdVectorFst
+    tids: np.ndarray
+    pdfs: np.ndarray
+    columns: np.ndarray
+
+    @classmethod
+    def of(cls, graph: kaldifst.StdFst, trans_model: TransitionModel) -> AlignmentGraph:
+        arcs = fst_to_arrays(graph)
+        tids = np.unique(arcs.ilabel[arcs.ilabel > 0])
+        if tids.size and tids[-1] > trans_model.num_tids:
+            raise ToolkitError(f"the graph has transition id {tids[-1]}, the model only {trans_model.num_tids}")
+        labels = np.where(arcs.ilabel > 0, np.searchsorted(tids, arcs.ilabel) + 1, 0)
+        pdfs, columns = np.unique(trans_model.tid2pdf[tids], return_inverse=True)
+        return cls(arrays_to_fst(replace(arcs, ilabel=labels)), tids, pdfs, columns.reshape(-1))
+
+
 def align(
-    graph: kaldifst.StdFst,
-    loglikes: np.ndarray,
+    graph: kaldifst.StdFst | AlignmentGraph,
+    loglikes: np.ndarray | Callable[[np.ndarray], np.ndarray],
     trans_model: TransitionModel,
     *,
     acoustic_scale: float = 0.1,
@@ -102,21 +127,36 @@ def align(
 ) -> Hypothesis | None:
     """Forced alignment through a training graph (gmm-align-compiled); None if no final state is reached.
 
+    `loglikes`: (T, num_pdfs) per-pdf log-likelihoods, or a function that maps an array of
+    pdf ids (P,) to their (T, P) log-likelihoods, so that only the graph's pdfs are scored.
     The graph's own weights are kept and the transition log-probabilities (with the two
     scales) are added; a failure at `beam` is retried once at `retry_beam` (0: no retry).
     The Hypothesis's graph_cost includes those transition costs.
     """
-    tid_log_probs = trans_model.scaled_log_probs(transition_scale, self_loop_scale)
-    matrix = decodable_matrix(loglikes, trans_model, acoustic_scale, tid_log_probs)
-    if matrix.shape[0] == 0:
+    if not isinstance(graph, AlignmentGraph):
+        graph = AlignmentGraph.of(graph, trans_model)
+    if callable(loglikes):
+        scores = np.asarray(loglikes(graph.pdfs), dtype=np.float32)
+    else:
+        full = np.asarray(loglikes)
+        if full.ndim != 2 or full.shape[1] != trans_model.num_pdfs:
+            raise ToolkitError(f"log-likelihoods have shape {full.shape}, the model has {trans_model.num_pdfs} pdfs")
+        scores = full[:, graph.pdfs].astype(np.float32)
+    if scores.ndim != 2 or scores.shape[1] != graph.pdfs.size:
+        raise ToolkitError(f"log-likelihoods have shape {scores.shape} for the graph's {graph.pdfs.size} pdfs")
+    if scores.shape[0] == 0:
         return None
+    tid_log_probs = trans_model.scaled_log_probs(transition_scale, self_loop_scale)[graph.tids]
+    matrix = scores[:, graph.columns] * np.float32(acoustic_scale) + tid_log_probs.astype(np.float32)
+    label_column = np.concatenate([[0], graph.columns])
+    label_tid = np.concatenate([[0], graph.tids])
     for b in (beam, retry_beam) if retry_beam > beam else (beam,):
-        decoder = kaldi_decoder.FasterDecoder(graph, kaldi_decoder.FasterDecoderOptions(beam=b))
+        decoder = kaldi_decoder.FasterDecoder(graph.fst, kaldi_decoder.FasterDecoderOptions(beam=b))
         decoder.decode(kaldi_decoder.DecodableCtc(matrix))
         if decoder.reached_final():
             ok, path = decoder.get_best_path()
             if ok:
-                return _hypothesis_from_path(path, loglikes, trans_model, acoustic_scale)
+                return _hypothesis_from_path(path, scores, label_column, acoustic_scale, label_tid)
     return None
 
 
@@ -142,7 +182,7 @@ def decode_best_path(
     ok, path = decoder.get_best_path(use_final_probs=True)  # the best token if no final state was reached
     if not ok or path.start < 0:
         return None
-    return _hypothesis_from_path(path, loglikes, trans_model, acoustic_scale), final
+    return _hypothesis_from_path(path, loglikes, trans_model.tid2pdf, acoustic_scale), final
 
 
 def decode_lattice(

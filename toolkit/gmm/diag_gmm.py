@@ -164,6 +164,31 @@ class AmDiagGmm:
             out[start:start + chunk] = self._pdf_log_likelihoods(feats[start:start + chunk]).T
         return out
 
+    def log_likelihoods_of(self, feats: np.ndarray, pdfs: np.ndarray) -> np.ndarray:
+        """(T, P) float32: `log_likelihoods(feats)[:, pdfs]`, computing only those pdfs' Gaussians.
+
+        For forced alignment, whose graph uses a few dozen of the model's pdfs.
+        """
+        feats = np.asarray(self._check_feats(feats), dtype=np.float32)
+        pdfs = np.asarray(pdfs, dtype=np.int64)
+        if pdfs.size and (pdfs.min() < 0 or pdfs.max() >= self.num_pdfs):
+            raise ToolkitError(f"pdf ids must be in 0..{self.num_pdfs - 1}")
+        counts = self.gauss_counts[pdfs]
+        starts = np.cumsum(counts) - counts  # each pdf's first row among the selected Gaussians
+        rows = np.repeat(self.offsets[pdfs] - starts, counts) + np.arange(int(counts.sum()))
+        w, g = self._params32
+        ll = _log_densities(w[rows], g[rows], feats)
+        if ll.shape[0] == 0:
+            return np.empty((len(feats), 0), dtype=np.float32)
+        best = np.maximum.reduceat(ll, starts, axis=0)
+        ll -= np.repeat(best, counts, axis=0)
+        np.maximum(ll, LOG_RATIO_FLOOR, out=ll)
+        np.exp(ll, out=ll)
+        total = np.add.reduceat(ll, starts, axis=0)
+        np.log(total, out=total)
+        total += best
+        return np.ascontiguousarray(total.T)
+
     def _pdf_log_likelihoods(self, feats: np.ndarray) -> np.ndarray:
         """(num_pdfs, T) float32 for one chunk of frames."""
         x = np.asarray(feats, dtype=np.float32)
