@@ -1,0 +1,85 @@
+"""Translate a plain-text file, one source sentence per line, with a Transformer model and beam search.
+
+OUTPUT gets the detokenized best translation of each input line (an empty line for an empty
+one); with --nbest-out, FILE gets Moses-style n-best lines `i ||| translation ||| log_prob ||| score`
+(i the 0-based line; log_prob the model's log-probability with EOS; score = log_prob /
+(tokens + 1) ** lenpen, the beam's ranking). Sources longer than the model's positions are cut
+with a warning. Outputs are written once all lines are done; a sentence whose search failed is
+named in the log, left empty, and makes the exit status 1 (the other translations are kept).
+
+  python -m toolkit.bin.mt_translate --beam 5 exp/transformer/model_avg5.pt data/spm/spm.model \\
+      data/test.en exp/transformer/test.fr
+"""
+from __future__ import annotations
+
+import time
+
+import torch
+
+from toolkit import cli
+from toolkit.errors import ToolkitError
+from toolkit.io.atomic import atomic_write
+from toolkit.log import get_logger
+from toolkit.text.parallel import read_lines
+from toolkit.mt.transformer import load_model
+from toolkit.mt.translate import SearchOptions, translate_lines
+from toolkit.mt.vocab import Vocabulary
+from toolkit.parallel.pool import available_cpus
+
+_log = get_logger("mt_translate")
+
+
+def build_parser():
+    p = cli.make_parser(__name__, __doc__)
+    d = SearchOptions()
+    p.add_argument("--beam", type=int, default=d.beam, help="beam size (1: greedy)")
+    p.add_argument("--lenpen", type=float, default=d.lenpen, help="length normalisation exponent alpha")
+    p.add_argument("--nbest", type=int, default=d.nbest, help="hypotheses per sentence in --nbest-out (<= beam)")
+    p.add_argument("--nbest-out", metavar="FILE", default=None, help="write the n-best lists with scores here")
+    p.add_argument("--max-len-a", type=float, default=d.max_len_a, help="at most a * source pieces + b tokens")
+    p.add_argument("--max-len-b", type=int, default=d.max_len_b, help="see --max-len-a")
+    p.add_argument("--batch-size", type=int, default=d.max_sentences, help="sentences per batch")
+    p.add_argument("--max-tokens", type=int, default=d.max_tokens, help="padded source tokens per batch")
+    p.add_argument("--num-threads", type=int, default=available_cpus(), help="torch threads")
+    p.add_argument("model", help="Transformer model (mt_train, mt_average_checkpoints)")
+    p.add_argument("spm", help="the joint SentencePiece model it was trained with")
+    p.add_argument("input", help="source text, one sentence per line")
+    p.add_argument("output", help="translations, one per line")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    torch.set_num_threads(args.num_threads)
+    options = SearchOptions(beam=args.beam, lenpen=args.lenpen, nbest=args.nbest, max_len_a=args.max_len_a,
+                            max_len_b=args.max_len_b, max_sentences=args.batch_size, max_tokens=args.max_tokens)
+    if not 1 <= options.nbest <= options.beam:
+        raise ToolkitError(f"--nbest {options.nbest} must be between 1 and --beam {options.beam}")
+    model = load_model(args.model)
+    vocab = Vocabulary(args.spm)
+    if len(vocab) != model.config.vocab_size:
+        raise ToolkitError(f"{args.spm} has {len(vocab)} pieces but {args.model} was trained with "
+                               f"{model.config.vocab_size}")
+    lines = read_lines(args.input, allow_empty=True)
+    start = time.perf_counter()
+    results, report = translate_lines(model, vocab, lines, options, where=args.input)
+    seconds = time.perf_counter() - start
+    with atomic_write(args.output) as f:
+        for hyps in results:
+            f.write((vocab.decode(hyps[0].tokens) if hyps else "") + "\n")
+    if args.nbest_out:
+        with atomic_write(args.nbest_out) as f:
+            for i, hyps in enumerate(results):
+                for h in hyps or []:
+                    f.write(f"{i} ||| {vocab.decode(h.tokens)} ||| {h.log_prob:.6f} ||| {h.score:.6f}\n")
+    _log.info("translated %d lines in %.1f s (%.1f sentences/s); %d empty, %d cut, %d failed", len(lines), seconds,
+              len(lines) / max(seconds, 1e-9), len(report.empty_lines), len(report.truncated_lines),
+              len(report.failed_lines))
+    if report.failed_lines:
+        _log.error("%s: translation failed on lines %s", args.input, " ".join(map(str, report.failed_lines)))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    cli.exit_with(main)

@@ -1,0 +1,87 @@
+"""Translation of plain-text sentences with a trained model: encoding, length-sorted batches, search.
+
+An empty input line gets an empty translation; a source longer than the model's positions is
+cut (with a warning naming its line); <unk> pieces are counted. A batch whose search raises
+(e.g. out of memory) is retried sentence by sentence, and a sentence that still fails is
+reported by line and left untranslated (None) so that the others' work is kept.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from toolkit.log import get_logger
+from toolkit.mt.batching import source_tensor, token_batches
+from toolkit.mt.search import Hypothesis, beam_search
+from toolkit.mt.transformer import Transformer
+from toolkit.mt.vocab import UnknownCounts, Vocabulary
+from toolkit.progress import progress
+
+_log = get_logger(__name__)
+
+
+@dataclass
+class SearchOptions:
+    beam: int = 5
+    lenpen: float = 1.0
+    nbest: int = 1
+    max_len_a: float = 1.5
+    max_len_b: int = 10
+    max_sentences: int = 64          # sentences per batch
+    max_tokens: int = 4096           # padded source tokens per batch
+
+
+@dataclass
+class TranslationReport:
+    empty_lines: list[int] = field(default_factory=list)        # 1-based
+    truncated_lines: list[int] = field(default_factory=list)
+    failed_lines: list[int] = field(default_factory=list)
+    unknown: UnknownCounts = field(default_factory=UnknownCounts)
+
+
+def translate_lines(model: Transformer, vocab: Vocabulary, lines: list[str], options: SearchOptions,
+                    where: str = "input") -> tuple[list[list[Hypothesis] | None], TranslationReport]:
+    """The n-best hypotheses of every line (best first; [] for an empty line, None where search failed)."""
+    report = TranslationReport()
+    limit = model.config.max_positions - 1  # the source gets an EOS
+    encoded: list[list[int]] = []
+    for n, line in enumerate(lines, start=1):
+        ids = vocab.encode(line, report.unknown) if line.strip() else []
+        if not line.strip():
+            report.empty_lines.append(n)
+        if len(ids) > limit:
+            _log.warning("%s:%d: %d pieces, cut to the model's %d", where, n, len(ids), limit)
+            report.truncated_lines.append(n)
+            ids = ids[:limit]
+        encoded.append(ids)
+    todo = [i for i, ids in enumerate(encoded) if ids]
+    results: list[list[Hypothesis] | None] = [[] for _ in lines]
+    batches = token_batches([len(encoded[i]) for i in todo], [0] * len(todo), options.max_tokens,
+                            max_sentences=options.max_sentences)
+    model.eval()
+    for batch in progress(batches, "translating", unit="batch"):
+        ids = [todo[j] for j in batch]
+        try:
+            hyps = _search(model, [encoded[i] for i in ids], options)
+        except RuntimeError as e:
+            _log.warning("a batch of %d sentences failed (%s); translating them one at a time", len(ids), e)
+            hyps = []
+            for i in ids:
+                try:
+                    hyps.extend(_search(model, [encoded[i]], options))
+                except RuntimeError as e1:
+                    _log.error("%s:%d: translation failed (%s)", where, i + 1, e1)
+                    report.failed_lines.append(i + 1)
+                    hyps.append(None)
+        for i, h in zip(ids, hyps):
+            results[i] = h
+    if report.unknown.tokens:
+        _log.warning("%s: %s", where, report.unknown.summary())
+    return results, report
+
+
+def _search(model: Transformer, seqs: list[list[int]], options: SearchOptions) -> list[list[Hypothesis]]:
+    with torch.inference_mode():
+        return beam_search(model, source_tensor(seqs), options.beam, options.lenpen, options.max_len_a,
+                           options.max_len_b, options.nbest)
