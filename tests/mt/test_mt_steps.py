@@ -98,16 +98,16 @@ def test_a_failing_sentence_keeps_the_others(data, tmp_path, monkeypatch, caplog
                           "--log-every-updates", "0",
                           str(data), str(data / "spm" / "spm.model"), str(exp)]) == 0
     from toolkit.mt import translate
-    real = translate._search
+    real = translate._beam_search
     vocab = Vocabulary(data / "spm" / "spm.model")
     poison = vocab.encode("Print the page")
 
-    def search(model, seqs, options):
+    def search(model, options, seqs):
         if poison in seqs:
             raise RuntimeError("simulated failure")
-        return real(model, seqs, options)
+        return real(model, options, seqs)
 
-    monkeypatch.setattr(translate, "_search", search)
+    monkeypatch.setattr(translate, "_beam_search", search)
     src, out = tmp_path / "in.en", tmp_path / "out.fr"
     src.write_text("Open the file\nPrint the page\nSave the window\n", encoding="utf-8")
     status = mt_translate.main(["--beam", "2", "--num-threads", "1", str(exp / "model_last.pt"),

@@ -101,8 +101,9 @@ class StubModel:
 
 def test_length_normalisation_changes_the_choice():
     src = torch.tensor([[6, EOS]])
-    raw = beam_search(StubModel(), src, beam=2, lenpen=0.0)[0][0]
-    normalised = beam_search(StubModel(), src, beam=2, lenpen=1.0)[0][0]
+    raw = beam_search(StubModel(), src, beam=2, lenpen=0.0, min_len=0)[0][0]
+    normalised = beam_search(StubModel(), src, beam=2, lenpen=1.0, min_len=0)[0][0]
+    assert beam_search(StubModel(), src, beam=2, lenpen=0.0)[0][0].tokens != []  # min_len 1: never empty
     p = torch.full((StubModel.V,), 0.004)
     p[EOS], p[StubModel.A], p[StubModel.B] = 0.4, 0.55, 0.03
     p0 = p / p.sum()

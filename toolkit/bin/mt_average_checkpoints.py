@@ -10,7 +10,8 @@ from __future__ import annotations
 from toolkit import cli
 from toolkit.errors import ToolkitError
 from toolkit.log import get_logger
-from toolkit.mt.average import average_models, last_epoch_models
+from toolkit.mt.average import MODEL_TYPES, average_models, last_epoch_models
+from toolkit.mt.nat import save_nat
 from toolkit.mt.transformer import save_model
 
 _log = get_logger("mt_average_checkpoints")
@@ -19,6 +20,8 @@ _log = get_logger("mt_average_checkpoints")
 def build_parser():
     p = cli.make_parser(__name__, __doc__)
     p.add_argument("--last", type=int, default=0, help="average the last N epoch models of the one directory given")
+    p.add_argument("--model-type", choices=sorted(MODEL_TYPES), default="transformer",
+                   help="what the models are: the autoregressive Transformer or the NAT")
     p.add_argument("inputs", nargs="+", help="models to average, or (with --last) the training directory")
     p.add_argument("output", help="averaged model")
     return p
@@ -32,8 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         paths = last_epoch_models(args.inputs[0], args.last)
     else:
         paths = args.inputs
-    model = average_models(paths)
-    save_model(args.output, model, {"averaged": [str(p) for p in paths]})
+    model = average_models(paths, args.model_type)
+    save = save_nat if args.model_type == "nat" else save_model
+    save(args.output, model, {"averaged": [str(p) for p in paths]})
     _log.info("averaged %d models into %s: %s", len(paths), args.output, " ".join(str(p) for p in paths))
     return 0
 

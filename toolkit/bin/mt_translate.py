@@ -38,6 +38,8 @@ def build_parser():
     p.add_argument("--nbest-out", metavar="FILE", default=None, help="write the n-best lists with scores here")
     p.add_argument("--max-len-a", type=float, default=d.max_len_a, help="at most a * source pieces + b tokens")
     p.add_argument("--max-len-b", type=int, default=d.max_len_b, help="see --max-len-a")
+    p.add_argument("--min-len", type=int, default=d.min_len,
+                   help="no EOS before this many pieces (0: an empty translation is allowed)")
     p.add_argument("--batch-size", type=int, default=d.max_sentences, help="sentences per batch")
     p.add_argument("--max-tokens", type=int, default=d.max_tokens, help="padded source tokens per batch")
     p.add_argument("--num-threads", type=int, default=available_cpus(), help="torch threads")
@@ -52,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     torch.set_num_threads(args.num_threads)
     options = SearchOptions(beam=args.beam, lenpen=args.lenpen, nbest=args.nbest, max_len_a=args.max_len_a,
-                            max_len_b=args.max_len_b, max_sentences=args.batch_size, max_tokens=args.max_tokens)
+                            max_len_b=args.max_len_b, min_len=args.min_len, max_sentences=args.batch_size,
+                            max_tokens=args.max_tokens)
     if not 1 <= options.nbest <= options.beam:
         raise ToolkitError(f"--nbest {options.nbest} must be between 1 and --beam {options.beam}")
     model = load_model(args.model)

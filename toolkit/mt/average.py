@@ -5,9 +5,17 @@ import os
 import re
 from pathlib import Path
 
+import torch
+
 from toolkit.errors import InputError, ToolkitError
 from toolkit.io.torch_file import load_torch_file
-from toolkit.mt.transformer import FORMAT, VERSION, Transformer, model_from_state
+from toolkit.mt import nat, transformer
+
+# What each model type's files are: (format tag, version, description, model from config and state).
+MODEL_TYPES = {
+    "transformer": (transformer.FORMAT, transformer.VERSION, "Transformer model", transformer.model_from_state),
+    "nat": (nat.FORMAT, nat.VERSION, "non-autoregressive Transformer", nat.nat_from_state),
+}
 
 _EPOCH = re.compile(r"^model_epoch(\d+)\.pt$")
 
@@ -20,13 +28,15 @@ def last_epoch_models(model_dir: str | os.PathLike, n: int) -> list[Path]:
     return [p for _, p in found[-n:]]
 
 
-def average_models(paths: list[str | os.PathLike]) -> Transformer:
-    """A model whose every parameter and buffer is the mean (computed in float64) of those in `paths`."""
+def average_models(paths: list[str | os.PathLike], model_type: str = "transformer") -> torch.nn.Module:
+    """A model whose every parameter and buffer is the mean (computed in float64) of those in `paths`,
+    all of `model_type` (a key of MODEL_TYPES)."""
     if not paths:
         raise ToolkitError("no models to average")
+    fmt, version, what, from_state = MODEL_TYPES[model_type]
     config, total = None, None
     for path in paths:
-        blob = load_torch_file(path, FORMAT, VERSION, "Transformer model")
+        blob = load_torch_file(path, fmt, version, what)
         if config is None:
             config, total = blob["config"], {k: v.double().clone() for k, v in blob["state_dict"].items()}
             continue
@@ -35,4 +45,4 @@ def average_models(paths: list[str | os.PathLike]) -> Transformer:
         for k, v in blob["state_dict"].items():
             total[k] += v.double()
     state = {k: (v / len(paths)).float() for k, v in total.items()}
-    return model_from_state(config, state, paths[0]).eval()
+    return from_state(config, state, paths[0]).eval()

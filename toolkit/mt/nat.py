@@ -19,8 +19,10 @@ Gu et al. also keep each decoder query from attending to itself; this model does
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import asdict, dataclass, fields
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -36,7 +38,8 @@ from toolkit.mt.fertility import (
     select_best,
     uniform_indices,
 )
-from toolkit.mt.search import score_sequences
+from toolkit.mt.batching import source_tensor
+from toolkit.mt.search import Hypothesis, score_sequences
 from toolkit.mt.training import label_smoothed_loss
 from toolkit.mt.transformer import (
     TokenEmbedding,
@@ -239,3 +242,29 @@ def load_nat(path: str | os.PathLike) -> NonAutoregressiveTransformer:
     """The model `save_nat` wrote, in eval mode."""
     blob = load_torch_file(path, FORMAT, VERSION, "non-autoregressive Transformer")
     return nat_from_state(blob["config"], blob["state_dict"], path).eval()
+
+
+MODES = ("argmax", "average", "npd")
+
+
+def nat_search(model: NonAutoregressiveTransformer, mode: str, teacher: Transformer | None = None,
+               samples: int = 10, generator: torch.Generator | None = None) -> Callable[[list[list[int]]],
+                                                                                      list[list[Hypothesis]]]:
+    """A `translate_lines` search (toolkit/mt/translate.py) decoding with the NAT: one hypothesis per
+    sentence (its log_prob and score are NaN: the NAT gives no sequence probability)."""
+    if mode not in MODES:
+        raise ToolkitError(f"unknown NAT decoding mode '{mode}' (one of {', '.join(MODES)})")
+    if mode == "npd" and teacher is None:
+        raise ToolkitError("noisy parallel decoding needs the teacher")
+    model.eval()
+
+    def search(seqs: list[list[int]]) -> list[list[Hypothesis]]:
+        src = source_tensor(seqs)
+        with torch.inference_mode():
+            if mode == "npd":
+                tokens = noisy_parallel_decode(model, teacher, src, samples, generator)
+            else:
+                tokens = model.translate(src, mode=mode)
+        return [[Hypothesis(t, math.nan, math.nan)] for t in tokens]
+
+    return search

@@ -55,15 +55,20 @@ def _max_positions(model) -> int | None:
 
 
 @torch.inference_mode()
-def greedy_search(model, src: torch.Tensor, max_len_a: float = 1.5, max_len_b: int = 10) -> list[Hypothesis]:
+def greedy_search(model, src: torch.Tensor, max_len_a: float = 1.5, max_len_b: int = 10,
+                  min_len: int = 1) -> list[Hypothesis]:
     """The argmax continuation of each sentence of src (B, S); sentences leave the batch as they finish."""
-    return [h[0] for h in beam_search(model, src, beam=1, lenpen=0.0, max_len_a=max_len_a, max_len_b=max_len_b)]
+    return [h[0] for h in beam_search(model, src, beam=1, lenpen=0.0, max_len_a=max_len_a, max_len_b=max_len_b,
+                                      min_len=min_len)]
 
 
 @torch.inference_mode()
 def beam_search(model, src: torch.Tensor, beam: int = 5, lenpen: float = 1.0, max_len_a: float = 1.5,
-                max_len_b: int = 10, nbest: int | None = None) -> list[list[Hypothesis]]:
-    """The `nbest` (default `beam`) best finished hypotheses of each sentence of src (B, S), best first."""
+                max_len_b: int = 10, nbest: int | None = None, min_len: int = 1) -> list[list[Hypothesis]]:
+    """The `nbest` (default `beam`) best finished hypotheses of each sentence of src (B, S), best first.
+
+    EOS is barred before `min_len` tokens (fairseq's --min-len): by default no translation is empty.
+    """
     if beam < 1:
         raise ToolkitError(f"beam must be at least 1, got {beam}")
     nbest = beam if nbest is None else nbest
@@ -87,6 +92,8 @@ def beam_search(model, src: torch.Tensor, beam: int = 5, lenpen: float = 1.0, ma
         V = lp.shape[1]
         lp[:, PAD] = float("-inf")
         lp[:, BOS] = float("-inf")
+        if step < min_len:
+            lp[:, EOS] = float("-inf")
         forced = torch.tensor([limits[s] <= step for s in active]).repeat_interleave(K)
         if forced.any():
             eos_col = lp[forced, EOS].clone()

@@ -18,9 +18,11 @@ import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from toolkit.errors import InputError, ToolkitError
 from toolkit.io.torch_file import load_torch_file, save_torch_file
@@ -93,19 +95,29 @@ class TrainOptions:
             raise ToolkitError(f"bad training options: {self}")
 
 
+BatchLoss = Callable[[nn.Module, EncodedSet, list[int], float], tuple[torch.Tensor, torch.Tensor, int, int]]
+"""(model, data, pair indices, label smoothing) -> (loss sum, nll sum, target tokens, source tokens)."""
+
+
+def teacher_forcing_loss(model: Transformer, data: EncodedSet, idx: list[int],
+                         label_smoothing: float) -> tuple[torch.Tensor, torch.Tensor, int, int]:
+    """The autoregressive model's `BatchLoss`: label-smoothed cross-entropy of target + EOS given BOS + target."""
+    b = collate([data.src[i] for i in idx], [data.tgt[i] for i in idx], idx)
+    loss, nll = label_smoothed_loss(model(b.src, b.tgt_in), b.tgt_out, label_smoothing)
+    return loss, nll, b.num_target_tokens, b.num_source_tokens
+
+
 @torch.no_grad()
-def evaluate(model: Transformer, data: EncodedSet, max_tokens: int, label_smoothing: float = 0.0,
-             bf16: bool = False) -> dict:
+def evaluate(model: nn.Module, data: EncodedSet, max_tokens: int, label_smoothing: float = 0.0,
+             bf16: bool = False, batch_loss: BatchLoss = teacher_forcing_loss) -> dict:
     """Per-token label-smoothed loss, nll (nats) and perplexity of `data` (no dropout, no update)."""
     was_training = model.training
     model.eval()
     loss_sum, nll_sum, n = 0.0, 0.0, 0
     for idx in token_batches([len(s) for s in data.src], [len(t) for t in data.tgt], max_tokens):
-        b = collate([data.src[i] for i in idx], [data.tgt[i] for i in idx], idx)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            logits = model(b.src, b.tgt_in)
-        loss, nll = label_smoothed_loss(logits, b.tgt_out, label_smoothing)
-        loss_sum, nll_sum, n = loss_sum + float(loss), nll_sum + float(nll), n + b.num_target_tokens
+            loss, nll, ntok, _ = batch_loss(model, data, idx, label_smoothing)
+        loss_sum, nll_sum, n = loss_sum + float(loss), nll_sum + float(nll), n + ntok
     model.train(was_training)
     return {"loss": loss_sum / n, "nll": nll_sum / n, "ppl": math.exp(min(nll_sum / n, 50.0)), "tokens": n}
 
@@ -133,9 +145,13 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
     return load_torch_file(path, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, "training checkpoint")
 
 
-def train(model: Transformer, train_set: EncodedSet, valid_set: EncodedSet | None, out_dir: str | os.PathLike,
-          options: TrainOptions) -> dict:
+def train(model: nn.Module, train_set: EncodedSet, valid_set: EncodedSet | None, out_dir: str | os.PathLike,
+          options: TrainOptions, batch_loss: BatchLoss = teacher_forcing_loss,
+          save: Callable[[Path, nn.Module, dict], None] = save_model) -> dict:
     """Train until max_epochs (or max_updates); resumes from OUT_DIR/checkpoint_last.pt if present.
+
+    `batch_loss` computes a batch's loss (the autoregressive model's by default; the NAT passes
+    its own) and `save` writes the epoch and best models in the model's own file format.
 
     Returns {"epochs", "updates", "history", "best"}; history has one dict per finished epoch
     (losses, validation, learning rate, seconds, target tokens per second).
@@ -180,14 +196,11 @@ def train(model: Transformer, train_set: EncodedSet, valid_set: EncodedSet | Non
                 stopped = True
                 break
             idx = batches[bi]
-            b = collate([train_set.src[i] for i in idx], [train_set.tgt[i] for i in idx], idx)
             lr = schedule(progress["updates"] + 1)
             for group in optimizer.param_groups:
                 group["lr"] = lr
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=options.bf16):
-                logits = model(b.src, b.tgt_in)
-            loss, nll = label_smoothed_loss(logits, b.tgt_out, options.label_smoothing)
-            ntok = b.num_target_tokens
+                loss, nll, ntok, nsrc = batch_loss(model, train_set, idx, options.label_smoothing)
             if not torch.isfinite(loss):
                 raise ToolkitError(f"training diverged (loss {float(loss)}) at update {progress['updates'] + 1}, "
                                    f"learning rate {lr:g}: lower --lr or raise --warmup-updates")
@@ -200,7 +213,7 @@ def train(model: Transformer, train_set: EncodedSet, valid_set: EncodedSet | Non
             sums["loss"] += loss.item()
             sums["nll"] += nll.item()
             sums["tokens"] += ntok
-            sums["src_tokens"] += b.num_source_tokens
+            sums["src_tokens"] += nsrc
             window["loss"] += loss.item()
             window["tokens"] += ntok
             if options.log_every_updates and progress["updates"] % options.log_every_updates == 0:
@@ -224,7 +237,8 @@ def train(model: Transformer, train_set: EncodedSet, valid_set: EncodedSet | Non
                           tokens_per_s=(sums["tokens"] + sums["src_tokens"]) / sums["seconds"],
                           gflops=sums["tokens"] * flops_per_token / sums["seconds"] / 1e9)
         if valid_set is not None:
-            record["valid"] = evaluate(model, valid_set, options.max_tokens, options.label_smoothing, options.bf16)
+            record["valid"] = evaluate(model, valid_set, options.max_tokens, options.label_smoothing, options.bf16,
+                                       batch_loss)
         history.append(record)
         _log.info("epoch %d done: %d updates, train loss %s, valid %s, %.0f s, %s target tokens/s (~%s GFLOP/s)",
                   epoch, progress["updates"], _fmt(record.get("train_loss")),
@@ -232,18 +246,18 @@ def train(model: Transformer, train_set: EncodedSet, valid_set: EncodedSet | Non
                   f"{record['valid']['nll']:.3f} ppl {record['valid']['ppl']:.2f}",
                   sums["seconds"], _fmt(record.get("target_tokens_per_s"), "%.0f"), _fmt(record.get("gflops"), "%.1f"))
         info = {"epoch": epoch, "updates": progress["updates"], "valid": record.get("valid")}
-        save_model(out / f"model_epoch{epoch}.pt", model, info)
+        save(out / f"model_epoch{epoch}.pt", model, info)
         valid_loss = record["valid"]["nll"] if valid_set is not None else -epoch
         if progress["best_valid"] is None or valid_loss < progress["best_valid"]:
             progress["best_valid"] = valid_loss
             progress["best_epoch"] = epoch
-            save_model(out / "model_best.pt", model, info)
+            save(out / "model_best.pt", model, info)
         progress.update(epoch=epoch + 1, batches_done=0, sums=_zero_sums())
         _save_checkpoint(out / LAST, model, optimizer, progress, history, options)
     if stopped:
         _log.info("stopping after %d updates (--max-updates) in epoch %d", progress["updates"], progress["epoch"])
         _save_checkpoint(out / LAST, model, optimizer, progress, history, options)
-    save_model(out / "model_last.pt", model, {"epoch": progress["epoch"], "updates": progress["updates"]})
+    save(out / "model_last.pt", model, {"epoch": progress["epoch"], "updates": progress["updates"]})
     return {"epochs": len(history), "updates": progress["updates"], "history": history,
             "best": progress.get("best_epoch")}
 

@@ -8,6 +8,8 @@ reported by line and left untranslated (None) so that the others' work is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable
 
 import torch
 
@@ -19,6 +21,7 @@ from toolkit.mt.vocab import UnknownCounts, Vocabulary
 from toolkit.progress import progress
 
 _log = get_logger(__name__)
+Search = Callable[[list[list[int]]], list[list[Hypothesis]]]
 
 
 @dataclass
@@ -28,6 +31,7 @@ class SearchOptions:
     nbest: int = 1
     max_len_a: float = 1.5
     max_len_b: int = 10
+    min_len: int = 1                 # EOS barred before this many tokens
     max_sentences: int = 64          # sentences per batch
     max_tokens: int = 4096           # padded source tokens per batch
 
@@ -40,9 +44,16 @@ class TranslationReport:
     unknown: UnknownCounts = field(default_factory=UnknownCounts)
 
 
-def translate_lines(model: Transformer, vocab: Vocabulary, lines: list[str], options: SearchOptions,
-                    where: str = "input") -> tuple[list[list[Hypothesis] | None], TranslationReport]:
-    """The n-best hypotheses of every line (best first; [] for an empty line, None where search failed)."""
+def translate_lines(model: torch.nn.Module, vocab: Vocabulary, lines: list[str], options: SearchOptions,
+                    where: str = "input", search: Search | None = None,
+                    ) -> tuple[list[list[Hypothesis] | None], TranslationReport]:
+    """The n-best hypotheses of every line (best first; [] for an empty line, None where search failed).
+
+    `search` maps a batch of source piece lists to their n-best lists; by default the
+    autoregressive `model`'s beam search with `options` (the NAT passes its own decoding).
+    """
+    if search is None:
+        search = ar_search(model, options)
     report = TranslationReport()
     limit = model.config.max_positions - 1  # the source gets an EOS
     encoded: list[list[int]] = []
@@ -63,13 +74,13 @@ def translate_lines(model: Transformer, vocab: Vocabulary, lines: list[str], opt
     for batch in progress(batches, "translating", unit="batch"):
         ids = [todo[j] for j in batch]
         try:
-            hyps = _search(model, [encoded[i] for i in ids], options)
+            hyps = search([encoded[i] for i in ids])
         except RuntimeError as e:
             _log.warning("a batch of %d sentences failed (%s); translating them one at a time", len(ids), e)
             hyps = []
             for i in ids:
                 try:
-                    hyps.extend(_search(model, [encoded[i]], options))
+                    hyps.extend(search([encoded[i]]))
                 except RuntimeError as e1:
                     _log.error("%s:%d: translation failed (%s)", where, i + 1, e1)
                     report.failed_lines.append(i + 1)
@@ -81,7 +92,12 @@ def translate_lines(model: Transformer, vocab: Vocabulary, lines: list[str], opt
     return results, report
 
 
-def _search(model: Transformer, seqs: list[list[int]], options: SearchOptions) -> list[list[Hypothesis]]:
+def ar_search(model: Transformer, options: SearchOptions) -> Search:
+    """The autoregressive model's batched beam search (greedy with beam 1) with `options`."""
+    return partial(_beam_search, model, options)
+
+
+def _beam_search(model: Transformer, options: SearchOptions, seqs: list[list[int]]) -> list[list[Hypothesis]]:
     with torch.inference_mode():
         return beam_search(model, source_tensor(seqs), options.beam, options.lenpen, options.max_len_a,
-                           options.max_len_b, options.nbest)
+                           options.max_len_b, options.nbest, options.min_len)

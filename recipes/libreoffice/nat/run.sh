@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Non-autoregressive translation with fertility (Gu et al. 2017) next to its autoregressive
+# Transformer teacher, English -> French (or German, Spanish) on real human translations:
+# gettext catalogues of Debian and PyPI packages for training, aligned paragraphs of the
+# LibreOffice help for dev and test (local/prepare_data.sh says how they are built).
+#
+#   ./run.sh                      # everything: data, SentencePiece, teacher, distillation,
+#                                 #   alignment, NATs, decoding, scoring, benchmark, RESULTS.md
+#   ./run.sh --stage 6            # resume at stage 6
+#   ./run.sh --tgt-lang de        # English-German (es: English-Spanish, with Apertium scored too)
+# RESULTS.md (beside run.sh) and exp/results.json get the scores.
+
+# Begin configuration section.
+stage=0
+stop_stage=100
+tgt_lang=fr             # fr, de or es
+src_lang=en
+vocab_size=8000         # joint SentencePiece vocabulary
+spm_type=bpe            # bpe or unigram
+threads=2               # torch threads of every step
+ar_opts="--max-epochs 4 --warmup-updates 300 --lr 1e-3 --bf16"   # teacher training (mt_train options)
+ar_average=2            # average the teacher's last N epoch models
+beam=4                  # the teacher's beam (also for distillation)
+lenpen=1.0              # length normalisation exponent of beam search
+distill_batch=128       # sentences per batch when the teacher translates the training sources
+nat_opts="--max-updates 400 --warmup-updates 100 --lr 1e-3 --bf16"   # every NAT's training (nat_train options)
+npd_samples="10 100"    # noisy parallel decoding sample counts
+# End configuration section.
+
+help_message="Usage: $0 [options]
+Options (defaults in the configuration section of $0):
+  --stage N --stop-stage M   run stages N..M
+  --tgt-lang fr|de|es        target language
+  --vocab-size N --spm-type bpe|unigram   joint SentencePiece model
+  --threads N                torch threads
+  --ar-opts \"...\"            options of the teacher's mt_train
+  --ar-average N             average the teacher's last N epoch models
+  --beam N --lenpen X        the teacher's beam search
+  --distill-batch N          sentences per batch of the distillation translations
+  --nat-opts \"...\"           options of every nat_train
+  --npd-samples \"10 100\"     noisy parallel decoding sample counts"
+
+cmdline="$0${*:+ $*}"
+echo "$cmdline"
+cd "$(dirname "$0")"
+. ./path.sh
+. parse_options.sh || exit 1
+. log.sh
+set -euo pipefail
+mkdir -p exp
+echo "$(date '+%Y-%m-%d %H:%M:%S') $cmdline" >> exp/commands.log  # RESULTS.md cites these
+
+src=$src_lang
+tgt=$tgt_lang
+spm=data/spm/spm.model
+ar=exp/ar
+
+# score_set SYSTEM_DIR NAME SET: BLEU/chrF of SYSTEM_DIR/decode_NAME_SET/hyp against data/SET.
+score_set() {
+  local d=$1/decode_$2_$3
+  python -m toolkit.bin.score_bleu --json $d/scores.json $d/hyp.$tgt data/$3.$tgt | tee $d/scores.txt
+}
+
+if [ $stage -le 0 ] && [ $stop_stage -ge 0 ]; then
+  stage_banner 0 "Data: catalogues and help pages from Debian/PyPI packages -> data/{train,dev,test}.{$src,$tgt}"
+  local/prepare_data.sh --tgt-lang $tgt downloads data
+fi
+
+if [ $stage -le 1 ] && [ $stop_stage -ge 1 ]; then
+  stage_banner 1 "Joint SentencePiece model on the training text only"
+  python -m toolkit.bin.train_sentencepiece --vocab-size $vocab_size --model-type $spm_type \
+    data/train.$src data/train.$tgt $spm
+fi
+
+if [ $stage -le 2 ] && [ $stop_stage -ge 2 ]; then
+  stage_banner 2 "Autoregressive Transformer teacher"
+  mkdir -p $ar/log
+  python -m toolkit.bin.mt_train --src-lang $src --tgt-lang $tgt --num-threads $threads $ar_opts \
+    data $spm $ar 2>&1 | tee $ar/log/train.log
+  python -m toolkit.bin.mt_average_checkpoints --last $ar_average $ar $ar/model_avg.pt
+fi
+
+if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
+  stage_banner 3 "Teacher: beam $beam and greedy translations of dev and test, BLEU and chrF"
+  for set in dev test; do
+    for b in $beam 1; do
+      name=$([ $b = 1 ] && echo greedy || echo beam$b)
+      mkdir -p $ar/decode_${name}_$set
+      python -m toolkit.bin.mt_translate --beam $b --lenpen $lenpen --num-threads $threads \
+        $ar/model_avg.pt $spm data/$set.$src $ar/decode_${name}_$set/hyp.$tgt
+      score_set $ar $name $set
+    done
+  done
+fi
+
+if [ $stage -le 4 ] && [ $stop_stage -ge 4 ]; then
+  stage_banner 4 "Sequence-level distillation: the teacher's beam-$beam translations of the training sources"
+  mkdir -p $ar/distill data/distill
+  python -m toolkit.bin.mt_translate --beam $beam --lenpen $lenpen --batch-size $distill_batch \
+    --num-threads $threads $ar/model_avg.pt $spm data/train.$src $ar/distill/train.$tgt
+  python -m toolkit.bin.make_distilled_set --src-lang $src --tgt-lang $tgt \
+    data/train.$src data/train.$tgt $ar/distill/train.$tgt data/distill/train
+fi
+
+if [ $stage -le 5 ] && [ $stop_stage -ge 5 ]; then
+  stage_banner 5 "Word alignment of the SentencePiece pieces (IBM 1 + fast_align-style Model 2): fertilities"
+  for set in original distill; do
+    dir=$([ $set = original ] && echo data || echo data/distill)
+    mkdir -p exp/align_$set
+    for l in $src $tgt; do
+      python -m toolkit.bin.encode_pieces $spm $dir/train.$l exp/align_$set/train.$l
+    done
+    python -m toolkit.bin.align_words exp/align_$set/train.$src exp/align_$set/train.$tgt exp/align_$set
+  done
+fi
+
+if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
+  stage_banner 6 "NATs: with distillation (nat), without (nat_nokd), uniform copy instead of fertility (nat_uniform_copy)"
+  for system in nat nat_nokd nat_uniform_copy; do
+    case $system in
+      nat) dir=data/distill; align=exp/align_distill; input=fertility ;;
+      nat_nokd) dir=data; align=exp/align_original; input=fertility ;;
+      nat_uniform_copy) dir=data/distill; align=exp/align_distill; input=uniform ;;
+    esac
+    mkdir -p exp/$system/log
+    python -m toolkit.bin.nat_train --src-lang $src --tgt-lang $tgt --num-threads $threads --teacher $ar/model_avg.pt \
+      --decoder-input $input $nat_opts $dir $spm $align/fertility.txt exp/$system 2>&1 | tee exp/$system/log/train.log
+  done
+fi
+
+if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
+  stage_banner 7 "NAT decoding of dev and test: argmax fertilities, average fertilities, NPD rescored by the teacher"
+  for set in dev test; do
+    for system in nat nat_nokd nat_uniform_copy; do
+      modes="argmax"; [ $system = nat ] && modes="argmax average $(printf 'npd%s ' $npd_samples)"
+      for mode in $modes; do
+        mkdir -p exp/$system/decode_${mode}_$set
+        case $mode in npd*) opts="--mode npd --samples ${mode#npd} --teacher $ar/model_avg.pt" ;; *) opts="--mode $mode" ;; esac
+        python -m toolkit.bin.nat_translate $opts --num-threads $threads exp/$system/model_last.pt $spm \
+          data/$set.$src exp/$system/decode_${mode}_$set/hyp.$tgt
+        score_set exp/$system $mode $set
+      done
+    done
+  done
+fi
+
+if [ $stage -le 8 ] && [ $stop_stage -ge 8 ]; then
+  stage_banner 8 "Benchmark on test: latency at batch size 1 and throughput at batch size 64"
+  bench() { python -m toolkit.bin.mt_benchmark --num-threads $threads "$@" $spm data/test.$src; }
+  bench --beam $beam $ar/model_avg.pt $ar/bench_beam$beam.json
+  bench --beam 1 $ar/model_avg.pt $ar/bench_greedy.json
+  for system in nat nat_nokd nat_uniform_copy; do
+    bench --nat --mode argmax exp/$system/model_last.pt exp/$system/bench_argmax.json
+  done
+  for s in $npd_samples; do
+    bench --nat --mode npd --samples $s --teacher $ar/model_avg.pt exp/nat/model_last.pt exp/nat/bench_npd$s.json
+  done
+fi
+
+if [ $stage -le 9 ] && [ $stop_stage -ge 9 ]; then
+  stage_banner 9 "exp/results.json and RESULTS.md"
+  python -m toolkit.bin.write_mt_results --beam $beam --npd-samples "$npd_samples" --src-lang $src --tgt-lang $tgt \
+    . RESULTS.md exp/results.json
+fi
+
+log "Done (stages $stage..$stop_stage)"

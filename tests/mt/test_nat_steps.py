@@ -1,0 +1,151 @@
+"""The NAT recipe's step chain on a tiny word-for-word corpus: teacher, distillation, piece alignment,
+NAT training (fertility and uniform copy), decoding in every mode, benchmark, results files."""
+import json
+import random
+
+import pytest
+
+from toolkit import cli
+from toolkit.bin import (
+    align_words,
+    encode_pieces,
+    make_distilled_set,
+    mt_average_checkpoints,
+    mt_benchmark,
+    mt_train,
+    mt_translate,
+    nat_train,
+    nat_translate,
+    score_bleu,
+    train_sentencepiece,
+    write_mt_results,
+)
+
+EN = ["open", "close", "save", "the", "file", "menu", "new", "window", "print", "page"]
+FR = ["ouvrir", "fermer", "enregistrer", "le", "fichier", "menu", "nouveau", "fenêtre", "imprimer", "page"]
+SMALL = ["--d-model", "32", "--heads", "2", "--ffn-dim", "64", "--encoder-layers", "1", "--decoder-layers", "1",
+         "--max-tokens", "200", "--warmup-updates", "20", "--lr", "3e-3", "--num-threads", "1",
+         "--log-every-updates", "0"]
+
+
+def write_corpus(d, name, n, seed):
+    rng = random.Random(seed)
+    en, fr = [], []
+    for _ in range(n):
+        idx = [rng.randrange(len(EN)) for _ in range(rng.randint(2, 5))]
+        en.append(" ".join(EN[i] for i in idx))
+        fr.append(" ".join(FR[i] for i in idx))
+    (d / f"{name}.en").write_text("\n".join(en) + "\n", encoding="utf-8")
+    (d / f"{name}.fr").write_text("\n".join(fr) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def recipe(tmp_path_factory):
+    """A recipe directory after the teacher, the distillation, the alignment and one NAT."""
+    r = tmp_path_factory.mktemp("recipe")
+    data, exp = r / "data", r / "exp"
+    data.mkdir()
+    for name, n, seed in (("train", 400, 0), ("dev", 20, 1), ("test", 20, 2)):
+        write_corpus(data, name, n, seed)
+    spm = str(data / "spm" / "spm.model")
+    assert train_sentencepiece.main(["--vocab-size", "70", str(data / "train.en"), str(data / "train.fr"), spm]) == 0
+    assert mt_train.main([*SMALL, "--max-epochs", "15", str(data), spm, str(exp / "ar")]) == 0
+    assert mt_average_checkpoints.main(["--last", "2", str(exp / "ar"), str(exp / "ar" / "model_avg.pt")]) == 0
+    distill = data / "distill"
+    hyp = exp / "ar" / "distill.fr"
+    assert mt_translate.main(["--beam", "2", "--num-threads", "1", str(exp / "ar" / "model_avg.pt"), spm,
+                              str(data / "train.en"), str(hyp)]) == 0
+    lines = hyp.read_text(encoding="utf-8").splitlines()
+    hyp.write_text("\n".join(["", *lines[1:]]) + "\n", encoding="utf-8")  # an empty translation
+    assert make_distilled_set.main([str(data / "train.en"), str(data / "train.fr"), str(hyp),
+                                    str(distill / "train")]) == 0
+    distilled = (distill / "train.fr").read_text(encoding="utf-8").splitlines()
+    assert distilled[0] == (data / "train.fr").read_text(encoding="utf-8").splitlines()[0]  # the reference kept
+    assert distilled[1:] == lines[1:]
+    align = exp / "align_distill"
+    align.mkdir(parents=True)
+    for lang in ("en", "fr"):
+        assert encode_pieces.main([spm, str(distill / f"train.{lang}"), str(align / f"train.{lang}")]) == 0
+    assert align_words.main([str(align / "train.en"), str(align / "train.fr"), str(align)]) == 0
+    assert nat_train.main(["--teacher", str(exp / "ar" / "model_avg.pt"), "--max-epochs", "15", "--dropout", "0",
+                           "--max-tokens", "200", "--warmup-updates", "20", "--lr", "3e-3", "--num-threads", "1",
+                           "--log-every-updates", "0", str(distill), spm, str(align / "fertility.txt"),
+                           str(exp / "nat")]) == 0
+    return r
+
+
+def test_fertilities_match_the_pieces(recipe):
+    align = recipe / "exp" / "align_distill"
+    for src, tgt, fert in zip(*(open(align / f, encoding="utf-8").read().splitlines()
+                                for f in ("train.en", "train.fr", "fertility.txt"))):
+        f = [int(v) for v in fert.split()]
+        assert len(f) == len(src.split()) and sum(f) == len(tgt.split())
+
+
+def test_nat_decodes_in_every_mode_and_learns(recipe):
+    spm = str(recipe / "data" / "spm" / "spm.model")
+    exp, data = recipe / "exp", recipe / "data"
+    teacher = str(exp / "ar" / "model_avg.pt")
+    outputs = {}
+    for name, opts in (("argmax", ["--mode", "argmax"]), ("average", ["--mode", "average"]),
+                       ("npd5", ["--mode", "npd", "--samples", "5", "--teacher", teacher])):
+        out = exp / "nat" / f"decode_{name}_test" / "hyp.fr"
+        assert nat_translate.main([*opts, "--num-threads", "1", str(exp / "nat" / "model_last.pt"), spm,
+                                   str(data / "test.en"), str(out)]) == 0
+        assert score_bleu.main(["--json", str(out.parent / "scores.json"), str(out), str(data / "test.fr")]) == 0
+        outputs[name] = json.loads((out.parent / "scores.json").read_text())["bleu"]
+    # after a few seconds of training on 400 pairs the NAT is well above chance (an untrained one
+    # scores 0 here), and NPD, which keeps the teacher's favourite of candidates that include the
+    # argmax one, is not far below argmax
+    assert outputs["argmax"] > 5
+    assert outputs["npd5"] > outputs["argmax"] - 5
+    assert cli.run(nat_translate.main, ["--mode", "npd", str(exp / "nat" / "model_last.pt"), spm,
+                                        str(data / "test.en"), str(exp / "x.fr")]) == 1
+
+
+def test_uniform_copy_and_bad_fertilities(recipe, capsys):
+    spm = str(recipe / "data" / "spm" / "spm.model")
+    exp, distill = recipe / "exp", recipe / "data" / "distill"
+    fert = exp / "align_distill" / "fertility.txt"
+    args = [*SMALL, "--max-epochs", "1", "--decoder-input", "uniform", str(distill), spm, str(fert),
+            str(exp / "nat_uniform_copy")]
+    assert nat_train.main(args) == 0
+    summary = json.loads((exp / "nat_uniform_copy" / "train_summary.json").read_text())
+    assert summary["config"]["decoder_input"] == "uniform"
+    bad = exp / "bad_fertility.txt"
+    lines = fert.read_text().splitlines()
+    bad.write_text("\n".join([lines[0] + " 1", *lines[1:]]) + "\n")
+    assert cli.run(nat_train.main, [*SMALL, str(distill), spm, str(bad), str(exp / "nat_bad")]) == 1
+    assert "bad_fertility.txt:1:" in capsys.readouterr().err
+
+
+def test_benchmark_and_results(recipe):
+    spm = str(recipe / "data" / "spm" / "spm.model")
+    exp, data = recipe / "exp", recipe / "data"
+    teacher = str(exp / "ar" / "model_avg.pt")
+    for name, beam in (("beam2", "2"), ("greedy", "1")):
+        out = exp / "ar" / f"decode_{name}_test" / "hyp.fr"
+        assert mt_translate.main(["--beam", beam, "--num-threads", "1", teacher, spm, str(data / "test.en"),
+                                  str(out)]) == 0
+        assert score_bleu.main(["--json", str(out.parent / "scores.json"), str(out), str(data / "test.fr")]) == 0
+        assert mt_benchmark.main(["--beam", beam, "--num-threads", "1", teacher, spm, str(data / "test.en"),
+                                  str(exp / "ar" / f"bench_{name}.json")]) == 0
+    assert mt_benchmark.main(["--nat", "--num-threads", "1", str(exp / "nat" / "model_last.pt"), spm,
+                              str(data / "test.en"), str(exp / "nat" / "bench_argmax.json")]) == 0
+    nat_dir = exp / "nat" / "decode_argmax_test"
+    if not (nat_dir / "scores.json").exists():  # the decoding test may not have run first
+        nat_dir.mkdir(parents=True, exist_ok=True)
+        assert nat_translate.main(["--num-threads", "1", str(exp / "nat" / "model_last.pt"), spm,
+                                   str(data / "test.en"), str(nat_dir / "hyp.fr")]) == 0
+        assert score_bleu.main(["--json", str(nat_dir / "scores.json"), str(nat_dir / "hyp.fr"),
+                                str(data / "test.fr")]) == 0
+    bench = json.loads((exp / "nat" / "bench_argmax.json").read_text())
+    assert bench["sentences"] == 20 and bench["latency_ms"] > 0 and bench["sents_per_s"] > 0
+    assert write_mt_results.main(["--beam", "2", "--npd-samples", "5", str(recipe), str(recipe / "RESULTS.md"),
+                                  str(exp / "results.json")]) == 0
+    results = json.loads((exp / "results.json").read_text())
+    assert {"ar_beam2", "ar_greedy", "nat"} <= set(results)
+    assert results["ar_beam2"]["speedup"] == pytest.approx(1.0)
+    ar = json.loads((exp / "ar" / "bench_beam2.json").read_text())["latency_ms"]
+    assert results["nat"]["speedup"] == pytest.approx(ar / bench["latency_ms"])
+    assert "| nat |" in (recipe / "RESULTS.md").read_text()

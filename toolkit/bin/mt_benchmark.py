@@ -1,0 +1,92 @@
+"""Measure a translation system's speed on a test set: latency at batch size 1 and large-batch throughput.
+
+The system is the autoregressive Transformer with beam search (--beam N; 1 is greedy) or the NAT
+(--nat with --mode argmax|average|npd, --samples, --teacher for NPD's rescoring). Latency: every
+sentence of INPUT translated alone, one after the other, timed from its pieces to its output
+pieces (the encoder, the search or parallel decoding, NPD's rescoring); the mean per sentence
+in milliseconds. Throughput: the whole INPUT in length-sorted batches of --batch-size sentences,
+sentences per second. Both with --num-threads torch threads, after one warm-up sentence.
+OUTPUT (JSON): {latency_ms, sents_per_s, sentences, batch_size, threads, system options}.
+
+  python -m toolkit.bin.mt_benchmark --beam 4 exp/ar/model_avg.pt data/spm/spm.model data/test.en exp/ar/bench_beam4.json
+"""
+from __future__ import annotations
+
+import json
+import time
+
+import torch
+
+from toolkit import cli
+from toolkit.errors import ToolkitError
+from toolkit.io.atomic import atomic_write
+from toolkit.log import get_logger
+from toolkit.mt.nat import MODES, load_nat, nat_search
+from toolkit.mt.transformer import load_model
+from toolkit.mt.translate import SearchOptions, ar_search, translate_lines
+from toolkit.mt.vocab import Vocabulary
+from toolkit.parallel.pool import available_cpus
+from toolkit.progress import progress
+from toolkit.text.parallel import read_lines
+
+_log = get_logger("mt_benchmark")
+
+
+def build_parser():
+    p = cli.make_parser(__name__, __doc__)
+    p.add_argument("--nat", action="store_true", help="MODEL is a NAT (nat_train); otherwise the Transformer")
+    p.add_argument("--beam", type=int, default=4, help="beam size of the Transformer (1: greedy)")
+    p.add_argument("--lenpen", type=float, default=1.0, help="length normalisation exponent of beam search")
+    p.add_argument("--mode", choices=MODES, default="argmax", help="the NAT's fertilities")
+    p.add_argument("--samples", type=int, default=10, help="NPD fertility samples per sentence")
+    p.add_argument("--teacher", help="autoregressive model rescoring the NPD candidates")
+    p.add_argument("--batch-size", type=int, default=64, help="sentences per batch of the throughput run")
+    p.add_argument("--num-threads", type=int, default=available_cpus(), help="torch threads")
+    p.add_argument("model", help="the model")
+    p.add_argument("spm", help="the joint SentencePiece model")
+    p.add_argument("input", help="source text, one sentence per line (the test set)")
+    p.add_argument("output", help="JSON file of the measurements")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    torch.set_num_threads(args.num_threads)
+    vocab = Vocabulary(args.spm)
+    lines = [line for line in read_lines(args.input, allow_empty=True) if line.strip()]
+    if not lines:
+        raise ToolkitError(f"{args.input}: no sentence to translate")
+    options = SearchOptions(beam=args.beam, lenpen=args.lenpen, max_sentences=args.batch_size, max_tokens=1 << 20)
+    if args.nat:
+        model = load_nat(args.model)
+        teacher = load_model(args.teacher) if args.teacher else None
+        search = nat_search(model, args.mode, teacher, args.samples, torch.Generator().manual_seed(1))
+        system = {"model": args.model, "nat": True, "mode": args.mode, "teacher": args.teacher,
+                  **({"samples": args.samples} if args.mode == "npd" else {})}
+    else:
+        model = load_model(args.model)
+        search = ar_search(model, options)
+        system = {"model": args.model, "beam": args.beam, "lenpen": args.lenpen}
+    limit = model.config.max_positions - 1
+    encoded = [vocab.encode(line)[:limit] for line in lines]
+
+    search([encoded[0]])  # warm-up: first-call allocations are not the system's latency
+    start = time.perf_counter()
+    for ids in progress(encoded, "batch-1 latency", unit="sent"):
+        search([ids])
+    latency = (time.perf_counter() - start) / len(encoded)
+    start = time.perf_counter()
+    translate_lines(model, vocab, lines, options, where=args.input, search=search)
+    throughput = len(lines) / (time.perf_counter() - start)
+    result = {"latency_ms": 1000 * latency, "sents_per_s": throughput, "sentences": len(lines),
+              "batch_size": args.batch_size, "threads": args.num_threads, **system}
+    with atomic_write(args.output) as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+    _log.info("%s: %.1f ms per sentence at batch size 1, %.1f sentences/s at batch size %d (%d sentences, %d threads)",
+              args.model, 1000 * latency, throughput, args.batch_size, len(lines), args.num_threads)
+    return 0
+
+
+if __name__ == "__main__":
+    cli.exit_with(main)

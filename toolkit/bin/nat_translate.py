@@ -1,0 +1,82 @@
+"""Translate a plain-text file with the non-autoregressive Transformer (nat_train).
+
+--mode argmax takes each source piece's most likely fertility, --mode average the rounded
+expectation of its distribution; --mode npd is noisy parallel decoding: --samples fertility
+sequences per sentence (the argmax one and samples from the predicted distributions), all
+decoded in one batch and rescored by --teacher (the autoregressive model) in one forward
+pass, the best kept. All target tokens of a candidate are predicted at once. OUTPUT gets the
+detokenized translation of each line (empty for an empty line); sentences longer than the
+model's positions are cut with a warning; a failed sentence is named and left empty (exit 1).
+
+  python -m toolkit.bin.nat_translate --mode npd --samples 10 --teacher exp/ar/model_avg.pt \\
+      exp/nat/model_avg.pt data/spm/spm.model data/test.en exp/nat/decode_npd10_test/hyp.fr
+"""
+from __future__ import annotations
+
+import time
+
+import torch
+
+from toolkit import cli
+from toolkit.errors import ToolkitError
+from toolkit.io.atomic import atomic_write
+from toolkit.log import get_logger
+from toolkit.mt.nat import MODES, load_nat, nat_search
+from toolkit.mt.transformer import load_model
+from toolkit.mt.translate import SearchOptions, translate_lines
+from toolkit.mt.vocab import Vocabulary
+from toolkit.parallel.pool import available_cpus
+from toolkit.text.parallel import read_lines
+
+_log = get_logger("nat_translate")
+
+
+def build_parser():
+    p = cli.make_parser(__name__, __doc__)
+    p.add_argument("--mode", choices=MODES, default="argmax", help="where the fertilities come from")
+    p.add_argument("--samples", type=int, default=10, help="fertility samples per sentence (--mode npd)")
+    p.add_argument("--teacher", help="autoregressive model that rescores the NPD candidates")
+    p.add_argument("--seed", type=int, default=1, help="seed of the fertility samples")
+    p.add_argument("--batch-size", type=int, default=64, help="sentences per batch")
+    p.add_argument("--max-tokens", type=int, default=4096, help="padded source tokens per batch")
+    p.add_argument("--num-threads", type=int, default=available_cpus(), help="torch threads")
+    p.add_argument("model", help="NAT model (nat_train, mt_average_checkpoints)")
+    p.add_argument("spm", help="the joint SentencePiece model it was trained with")
+    p.add_argument("input", help="source text, one sentence per line")
+    p.add_argument("output", help="translations, one per line")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    torch.set_num_threads(args.num_threads)
+    if args.mode == "npd" and not args.teacher:
+        raise ToolkitError("--mode npd needs --teacher (the model that rescores the candidates)")
+    if args.samples < 1:
+        raise ToolkitError(f"--samples must be at least 1, got {args.samples}")
+    model = load_nat(args.model)
+    teacher = load_model(args.teacher) if args.teacher else None
+    vocab = Vocabulary(args.spm)
+    if len(vocab) != model.config.vocab_size:
+        raise ToolkitError(f"{args.spm} has {len(vocab)} pieces but {args.model} was trained with "
+                           f"{model.config.vocab_size}")
+    lines = read_lines(args.input, allow_empty=True)
+    search = nat_search(model, args.mode, teacher, args.samples, torch.Generator().manual_seed(args.seed))
+    options = SearchOptions(max_sentences=args.batch_size, max_tokens=args.max_tokens)
+    start = time.perf_counter()
+    results, report = translate_lines(model, vocab, lines, options, where=args.input, search=search)
+    seconds = time.perf_counter() - start
+    with atomic_write(args.output) as f:
+        for hyps in results:
+            f.write((vocab.decode(hyps[0].tokens) if hyps else "") + "\n")
+    _log.info("translated %d lines in %.1f s (%.1f sentences/s, --mode %s); %d empty, %d cut, %d failed",
+              len(lines), seconds, len(lines) / max(seconds, 1e-9), args.mode, len(report.empty_lines),
+              len(report.truncated_lines), len(report.failed_lines))
+    if report.failed_lines:
+        _log.error("%s: translation failed on lines %s", args.input, " ".join(map(str, report.failed_lines)))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    cli.exit_with(main)
