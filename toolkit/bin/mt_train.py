@@ -23,7 +23,7 @@ from toolkit import cli
 from toolkit.io.atomic import atomic_write
 from toolkit.log import get_logger
 from toolkit.mt.corpus import load_parallel_set
-from toolkit.mt.options import add_model_options, add_training_options, model_options, training_options
+from toolkit.mt.options import add_data_options, add_model_options, add_training_options, model_options, training_options
 from toolkit.mt.training import train
 from toolkit.mt.transformer import Transformer, TransformerConfig
 from toolkit.mt.vocab import Vocabulary
@@ -33,13 +33,7 @@ _log = get_logger("mt_train")
 
 def build_parser():
     p = cli.make_parser(__name__, __doc__)
-    g = p.add_argument_group("data")
-    g.add_argument("--src-lang", default="en", help="source language suffix")
-    g.add_argument("--tgt-lang", default="fr", help="target language suffix")
-    g.add_argument("--train-set", default="train", help="name of the training set in DATA_DIR")
-    g.add_argument("--valid-set", default="dev", help="name of the validation set in DATA_DIR ('' for none)")
-    g.add_argument("--max-length", type=int, default=0,
-                   help="skip pairs with a side longer than this many pieces (0: the model's positions - 1)")
+    add_data_options(p)
     add_model_options(p)
     add_training_options(p)
     p.add_argument("data_dir", help="directory of the parallel sets")

@@ -12,21 +12,15 @@ named in the log, left empty, and makes the exit status 1 (the other translation
 """
 from __future__ import annotations
 
-import time
-
 import torch
 
 from toolkit import cli
 from toolkit.errors import ToolkitError
 from toolkit.io.atomic import atomic_write
-from toolkit.log import get_logger
-from toolkit.text.parallel import read_lines
 from toolkit.mt.transformer import load_model
-from toolkit.mt.translate import SearchOptions, translate_lines
+from toolkit.mt.translate import SearchOptions, translate_file
 from toolkit.mt.vocab import Vocabulary
 from toolkit.parallel.pool import available_cpus
-
-_log = get_logger("mt_translate")
 
 
 def build_parser():
@@ -60,28 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         raise ToolkitError(f"--nbest {options.nbest} must be between 1 and --beam {options.beam}")
     model = load_model(args.model)
     vocab = Vocabulary(args.spm)
-    if len(vocab) != model.config.vocab_size:
-        raise ToolkitError(f"{args.spm} has {len(vocab)} pieces but {args.model} was trained with "
-                               f"{model.config.vocab_size}")
-    lines = read_lines(args.input, allow_empty=True)
-    start = time.perf_counter()
-    results, report = translate_lines(model, vocab, lines, options, where=args.input)
-    seconds = time.perf_counter() - start
-    with atomic_write(args.output) as f:
-        for hyps in results:
-            f.write((vocab.decode(hyps[0].tokens) if hyps else "") + "\n")
+    results, report = translate_file(model, vocab, args.input, args.output, options)
     if args.nbest_out:
         with atomic_write(args.nbest_out) as f:
             for i, hyps in enumerate(results):
                 for h in hyps or []:
                     f.write(f"{i} ||| {vocab.decode(h.tokens)} ||| {h.log_prob:.6f} ||| {h.score:.6f}\n")
-    _log.info("translated %d lines in %.1f s (%.1f sentences/s); %d empty, %d cut, %d failed", len(lines), seconds,
-              len(lines) / max(seconds, 1e-9), len(report.empty_lines), len(report.truncated_lines),
-              len(report.failed_lines))
-    if report.failed_lines:
-        _log.error("%s: translation failed on lines %s", args.input, " ".join(map(str, report.failed_lines)))
-        return 1
-    return 0
+    return 1 if report.failed_lines else 0
 
 
 if __name__ == "__main__":

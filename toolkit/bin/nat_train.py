@@ -27,7 +27,7 @@ from toolkit.log import get_logger
 from toolkit.mt.corpus import load_parallel_set
 from toolkit.mt.nat import DECODER_INPUTS, NatConfig, NonAutoregressiveTransformer, save_nat
 from toolkit.mt.nat_training import attach_fertilities, fertility_batch_loss, read_fertilities
-from toolkit.mt.options import add_model_options, add_training_options, model_options, training_options
+from toolkit.mt.options import add_data_options, add_model_options, add_training_options, model_options, training_options
 from toolkit.mt.training import train
 from toolkit.mt.transformer import load_model
 from toolkit.mt.vocab import Vocabulary
@@ -37,12 +37,7 @@ _log = get_logger("nat_train")
 
 def build_parser():
     p = cli.make_parser(__name__, __doc__)
-    g = p.add_argument_group("data")
-    g.add_argument("--src-lang", default="en", help="source language suffix")
-    g.add_argument("--tgt-lang", default="fr", help="target language suffix")
-    g.add_argument("--train-set", default="train", help="name of the training set in DATA_DIR")
-    g.add_argument("--max-length", type=int, default=0,
-                   help="skip pairs with a side longer than this many pieces (0: the model's positions - 1)")
+    add_data_options(p, valid_set=False)
     g = p.add_argument_group("non-autoregressive model")
     d = NatConfig(vocab_size=8)
     g.add_argument("--teacher", help="autoregressive model whose shape, encoder and embeddings the NAT takes")

@@ -13,22 +13,15 @@ model's positions are cut with a warning; a failed sentence is named and left em
 """
 from __future__ import annotations
 
-import time
-
 import torch
 
 from toolkit import cli
 from toolkit.errors import ToolkitError
-from toolkit.io.atomic import atomic_write
-from toolkit.log import get_logger
 from toolkit.mt.nat import MODES, load_nat, nat_search
 from toolkit.mt.transformer import load_model
-from toolkit.mt.translate import SearchOptions, translate_lines
+from toolkit.mt.translate import SearchOptions, translate_file
 from toolkit.mt.vocab import Vocabulary
 from toolkit.parallel.pool import available_cpus
-from toolkit.text.parallel import read_lines
-
-_log = get_logger("nat_translate")
 
 
 def build_parser():
@@ -57,25 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     model = load_nat(args.model)
     teacher = load_model(args.teacher) if args.teacher else None
     vocab = Vocabulary(args.spm)
-    if len(vocab) != model.config.vocab_size:
-        raise ToolkitError(f"{args.spm} has {len(vocab)} pieces but {args.model} was trained with "
-                           f"{model.config.vocab_size}")
-    lines = read_lines(args.input, allow_empty=True)
     search = nat_search(model, args.mode, teacher, args.samples, torch.Generator().manual_seed(args.seed))
     options = SearchOptions(max_sentences=args.batch_size, max_tokens=args.max_tokens)
-    start = time.perf_counter()
-    results, report = translate_lines(model, vocab, lines, options, where=args.input, search=search)
-    seconds = time.perf_counter() - start
-    with atomic_write(args.output) as f:
-        for hyps in results:
-            f.write((vocab.decode(hyps[0].tokens) if hyps else "") + "\n")
-    _log.info("translated %d lines in %.1f s (%.1f sentences/s, --mode %s); %d empty, %d cut, %d failed",
-              len(lines), seconds, len(lines) / max(seconds, 1e-9), args.mode, len(report.empty_lines),
-              len(report.truncated_lines), len(report.failed_lines))
-    if report.failed_lines:
-        _log.error("%s: translation failed on lines %s", args.input, " ".join(map(str, report.failed_lines)))
-        return 1
-    return 0
+    _, report = translate_file(model, vocab, args.input, args.output, options, search)
+    return 1 if report.failed_lines else 0
 
 
 if __name__ == "__main__":

@@ -10,6 +10,18 @@ from toolkit.mt.transformer import TransformerConfig
 from toolkit.parallel.pool import available_cpus
 
 
+def add_data_options(p: argparse.ArgumentParser, valid_set: bool = True) -> None:
+    """Options naming the parallel sets (group "data"); --valid-set only where the step validates."""
+    g = p.add_argument_group("data")
+    g.add_argument("--src-lang", default="en", help="source language suffix")
+    g.add_argument("--tgt-lang", default="fr", help="target language suffix")
+    g.add_argument("--train-set", default="train", help="name of the training set in DATA_DIR")
+    if valid_set:
+        g.add_argument("--valid-set", default="dev", help="name of the validation set in DATA_DIR ('' for none)")
+    g.add_argument("--max-length", type=int, default=0,
+                   help="skip pairs with a side longer than this many pieces (0: the model's positions - 1)")
+
+
 def add_model_options(p: argparse.ArgumentParser) -> None:
     """Options of the model's shape (group "model"), defaults from TransformerConfig."""
     d = TransformerConfig(vocab_size=8)

@@ -7,18 +7,22 @@ reported by line and left untranslated (None) so that the others' work is kept.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable
 
 import torch
 
+from toolkit.errors import ToolkitError
+from toolkit.io.atomic import atomic_write
 from toolkit.log import get_logger
 from toolkit.mt.batching import source_tensor, token_batches
 from toolkit.mt.search import Hypothesis, beam_search
 from toolkit.mt.transformer import Transformer
 from toolkit.mt.vocab import UnknownCounts, Vocabulary
 from toolkit.progress import progress
+from toolkit.text.parallel import read_lines
 
 _log = get_logger(__name__)
 Search = Callable[[list[list[int]]], list[list[Hypothesis]]]
@@ -89,6 +93,30 @@ def translate_lines(model: torch.nn.Module, vocab: Vocabulary, lines: list[str],
             results[i] = h
     if report.unknown.tokens:
         _log.warning("%s: %s", where, report.unknown.summary())
+    return results, report
+
+
+def translate_file(model: torch.nn.Module, vocab: Vocabulary, input_path: str, output_path: str,
+                   options: SearchOptions, search: Search | None = None,
+                   ) -> tuple[list[list[Hypothesis] | None], TranslationReport]:
+    """Translate INPUT (one sentence per line, empty lines allowed) with `translate_lines` and write
+    the best translation of each line to OUTPUT atomically (empty for an empty or failed line);
+    logs the time and what was empty, cut or failed."""
+    if len(vocab) != model.config.vocab_size:
+        raise ToolkitError(f"{vocab.path} has {len(vocab)} pieces but the model was trained with "
+                           f"{model.config.vocab_size}")
+    lines = read_lines(input_path, allow_empty=True)
+    start = time.perf_counter()
+    results, report = translate_lines(model, vocab, lines, options, where=input_path, search=search)
+    seconds = time.perf_counter() - start
+    with atomic_write(output_path) as f:
+        for hyps in results:
+            f.write((vocab.decode(hyps[0].tokens) if hyps else "") + "\n")
+    _log.info("translated %d lines in %.1f s (%.1f sentences/s); %d empty, %d cut, %d failed", len(lines), seconds,
+              len(lines) / max(seconds, 1e-9), len(report.empty_lines), len(report.truncated_lines),
+              len(report.failed_lines))
+    if report.failed_lines:
+        _log.error("%s: translation failed on lines %s", input_path, " ".join(map(str, report.failed_lines)))
     return results, report
 
 
