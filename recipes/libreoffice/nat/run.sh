@@ -18,11 +18,11 @@ src_lang=en
 vocab_size=8000         # joint SentencePiece vocabulary
 spm_type=bpe            # bpe or unigram
 threads=2               # torch threads of every step
-ar_opts="--max-epochs 4 --warmup-updates 300 --lr 1e-3 --bf16"   # teacher training (mt_train options)
+ar_opts="--max-epochs 3 --warmup-updates 300 --lr 1e-3 --bf16"   # teacher training (mt_train options)
 ar_average=2            # average the teacher's last N epoch models
 beam=4                  # the teacher's beam (also for distillation)
 lenpen=1.0              # length normalisation exponent of beam search
-distill_batch=128       # sentences per batch when the teacher translates the training sources
+distill_batch=256       # sentences per batch when the teacher translates the training sources
 nat_opts="--max-updates 400 --warmup-updates 100 --lr 1e-3 --bf16"   # every NAT's training (nat_train options)
 npd_samples="10 100"    # noisy parallel decoding sample counts
 # End configuration section.
@@ -76,14 +76,15 @@ if [ $stage -le 2 ] && [ $stop_stage -ge 2 ]; then
   stage_banner 2 "Autoregressive Transformer teacher"
   mkdir -p $ar/log
   python -m toolkit.bin.mt_train --src-lang $src --tgt-lang $tgt --num-threads $threads $ar_opts \
-    data $spm $ar 2>&1 | tee $ar/log/train.log
+    data $spm $ar 2>&1 | tee -a $ar/log/train.log
   python -m toolkit.bin.mt_average_checkpoints --last $ar_average $ar $ar/model_avg.pt
 fi
 
 if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
-  stage_banner 3 "Teacher: beam $beam and greedy translations of dev and test, BLEU and chrF"
+  stage_banner 3 "Teacher: beam-$beam translations of dev and test, greedy of test; BLEU and chrF"
   for set in dev test; do
-    for b in $beam 1; do
+    bs="$beam"; [ $set = test ] && bs="$beam 1"  # greedy on test only: it is a speed reference
+    for b in $bs; do
       name=$([ $b = 1 ] && echo greedy || echo beam$b)
       mkdir -p $ar/decode_${name}_$set
       python -m toolkit.bin.mt_translate --beam $b --lenpen $lenpen --num-threads $threads \
@@ -124,15 +125,16 @@ if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
     esac
     mkdir -p exp/$system/log
     python -m toolkit.bin.nat_train --src-lang $src --tgt-lang $tgt --num-threads $threads --teacher $ar/model_avg.pt \
-      --decoder-input $input $nat_opts $dir $spm $align/fertility.txt exp/$system 2>&1 | tee exp/$system/log/train.log
+      --decoder-input $input $nat_opts $dir $spm $align/fertility.txt exp/$system 2>&1 | tee -a exp/$system/log/train.log
   done
 fi
 
 if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
-  stage_banner 7 "NAT decoding of dev and test: argmax fertilities, average fertilities, NPD rescored by the teacher"
+  stage_banner 7 "NAT decoding: argmax fertilities (dev, test); average fertilities and NPD rescored by the teacher (test)"
   for set in dev test; do
     for system in nat nat_nokd nat_uniform_copy; do
-      modes="argmax"; [ $system = nat ] && modes="argmax average $(printf 'npd%s ' $npd_samples)"
+      # dev: argmax only (nothing is tuned on it); test: every decoding of the distilled NAT
+      modes="argmax"; [ $system = nat ] && [ $set = test ] && modes="argmax average $(printf 'npd%s ' $npd_samples)"
       for mode in $modes; do
         mkdir -p exp/$system/decode_${mode}_$set
         case $mode in npd*) opts="--mode npd --samples ${mode#npd} --teacher $ar/model_avg.pt" ;; *) opts="--mode $mode" ;; esac
