@@ -148,14 +148,14 @@ fi
 
 if [ $stage -le 8 ] && [ $stop_stage -ge 8 ]; then
   stage_banner 8 "Benchmark on test: latency at batch size 1 and throughput at batch size 64"
-  bench() { python -m toolkit.bin.mt_benchmark --num-threads $threads "$@" $spm data/test.$src; }
-  bench --beam $beam $ar/model_avg.pt $ar/bench_beam$beam.json
-  bench --beam 1 $ar/model_avg.pt $ar/bench_greedy.json
+  bench() { local out=$1; shift; python -m toolkit.bin.mt_benchmark --num-threads $threads "$@" $spm data/test.$src $out; }
+  bench $ar/bench_beam$beam.json --beam $beam $ar/model_avg.pt
+  bench $ar/bench_greedy.json --beam 1 $ar/model_avg.pt
   for system in nat nat_nokd nat_uniform_copy; do
-    bench --nat --mode argmax exp/$system/model_last.pt exp/$system/bench_argmax.json
+    bench exp/$system/bench_argmax.json --nat --mode argmax exp/$system/model_last.pt
   done
   for s in $npd_samples; do
-    bench --nat --mode npd --samples $s --teacher $ar/model_avg.pt exp/nat/model_last.pt exp/nat/bench_npd$s.json
+    bench exp/nat/bench_npd$s.json --nat --mode npd --samples $s --teacher $ar/model_avg.pt exp/nat/model_last.pt
   done
 fi
 
