@@ -15,18 +15,12 @@ import json
 import os
 from pathlib import Path
 
-from toolkit.errors import InputError
 from toolkit.io.atomic import atomic_write
-from toolkit.scoring.results import read_commands
+from toolkit.scoring.results import read_commands, read_json
 
 
-def _read_json(path: Path) -> dict | None:
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text())
-    except ValueError as e:
-        raise InputError(f"malformed JSON ({e})", path) from None
+def _read_if_present(path: Path) -> dict | None:
+    return read_json(path) if path.is_file() else None
 
 
 def system_files(beam: int, npd_samples: list[int]) -> dict[str, tuple[str, str, str | None]]:
@@ -46,15 +40,15 @@ def collect_mt_results(recipe_dir: str | os.PathLike, beam: int, npd_samples: li
     exp = Path(recipe_dir) / "exp"
     results: dict[str, dict] = {}
     for key, (system, name, bench) in system_files(beam, npd_samples).items():
-        test = _read_json(exp / system / f"decode_{name}_test" / "scores.json")
+        test = _read_if_present(exp / system / f"decode_{name}_test" / "scores.json")
         if test is None:
             continue
         entry = {"bleu": test["bleu"], "chrf": test["chrf"], "bleu_signature": test["bleu_signature"],
                  "chrf_signature": test["chrf_signature"]}
-        dev = _read_json(exp / system / f"decode_{name}_dev" / "scores.json")
+        dev = _read_if_present(exp / system / f"decode_{name}_dev" / "scores.json")
         if dev is not None:
             entry["dev_bleu"] = dev["bleu"]
-        speed = _read_json(exp / system / f"bench_{bench}.json") if bench else None
+        speed = _read_if_present(exp / system / f"bench_{bench}.json") if bench else None
         if speed is not None:
             entry.update(latency_ms=speed["latency_ms"], sents_per_s=speed["sents_per_s"], threads=speed["threads"],
                          batch_size=speed["batch_size"])

@@ -17,7 +17,8 @@ from toolkit.errors import InputError
 from toolkit.io.atomic import atomic_write
 
 
-def _read_json(path: Path) -> dict:
+def read_json(path: Path) -> dict:
+    """The JSON object in PATH; InputError naming it if malformed."""
     try:
         return json.loads(path.read_text())
     except ValueError as e:
@@ -25,7 +26,7 @@ def _read_json(path: Path) -> dict:
 
 
 def _rtf(decode_dir: Path) -> float | None:
-    timings = [_read_json(p) for p in sorted(decode_dir.glob("hyp.*/timing.json"))]
+    timings = [read_json(p) for p in sorted(decode_dir.glob("hyp.*/timing.json"))]
     audio = sum(t["audio_seconds"] for t in timings)
     return sum(t["decode_seconds"] for t in timings) / audio if audio > 0 else None
 
@@ -45,7 +46,7 @@ def collect_results(exp_dir: str | os.PathLike) -> dict[str, dict[str, dict]]:
         decode_dir = scoring.parent
         test_set, _, decode_pass = decode_dir.name[len("decode_"):].partition(".")
         system = decode_dir.parent.name + (f".{decode_pass}" if decode_pass else "")
-        summary = _read_json(scoring)
+        summary = read_json(scoring)
         train_file = decode_dir.parent / "train_seconds"
         entry = {k: summary[k] for k in ("wer", "errors", "words", "ins", "del", "sub", "lmwt", "penalty")}
         entry["rtf"] = _rtf(decode_dir)
