@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from toolkit.mt.fertility import copy_indices, sample_fertilities
@@ -83,23 +84,25 @@ def test_uniform_copy_uses_the_fertility_sum_as_length():
     assert index[0].tolist() == [0, 1, 2, 2, 3]  # round(t * 4 / 5)
 
 
-def test_npd_returns_the_candidate_the_teacher_scores_best():
+@pytest.mark.parametrize("lenpen", [0.0, 1.0])
+def test_npd_returns_the_candidate_the_teacher_scores_best(lenpen):
     model = tiny().eval()
     torch.manual_seed(1)
     teacher = Transformer(TransformerConfig(vocab_size=V, d_model=32, heads=2, ffn_dim=64, encoder_layers=1,
                                             decoder_layers=1, dropout=0.0, max_positions=32)).eval()
     src = torch.tensor([[5, 6, 7, EOS], [8, 9, EOS, PAD]])
     # one sample: the argmax fertilities
-    assert noisy_parallel_decode(model, teacher, src, 1) == model.translate(src)
+    assert noisy_parallel_decode(model, teacher, src, 1, lenpen=lenpen) == model.translate(src)
     # many samples: the result is the best-scoring of the candidates drawn with the same generator
-    best = noisy_parallel_decode(model, teacher, src, 20, generator=torch.Generator().manual_seed(3))
+    best = noisy_parallel_decode(model, teacher, src, 20, torch.Generator().manual_seed(3), lenpen)
     memory, pad = model.encode(src)
     fert = sample_fertilities(model.fertility_log_probs(memory), ~pad, 20, torch.Generator().manual_seed(3))
     fert[:, :, 0] += fert.sum(2).eq(0).long()  # an all-zero sample gets one token, as NPD does
     for b in range(2):
         cands = model.translate(src[b:b + 1].repeat(20, 1), fertility=fert[b])
-        scores = score_sequences(teacher, src[b:b + 1].repeat(20, 1), cands)
-        assert best[b] == cands[int(scores.argmax())]
+        log_probs = score_sequences(teacher, src[b:b + 1].repeat(20, 1), cands).tolist()
+        scores = [lp / (len(c) + 1) ** lenpen for lp, c in zip(log_probs, cands)]
+        assert best[b] == cands[max(range(20), key=lambda k: (scores[k], -k))]
         assert len({tuple(c) for c in cands}) > 1  # the samples do differ
 
 

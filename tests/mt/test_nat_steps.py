@@ -93,12 +93,13 @@ def test_nat_decodes_in_every_mode_and_learns(recipe):
         assert nat_translate.main([*opts, "--num-threads", "1", str(exp / "nat" / "model_last.pt"), spm,
                                    str(data / "test.en"), str(out)]) == 0
         assert score_bleu.main(["--json", str(out.parent / "scores.json"), str(out), str(data / "test.fr")]) == 0
-        outputs[name] = json.loads((out.parent / "scores.json").read_text())["bleu"]
+        outputs[name] = json.loads((out.parent / "scores.json").read_text())
     # after a few seconds of training on 400 pairs the NAT is well above chance (an untrained one
-    # scores 0 here), and NPD, which keeps the teacher's favourite of candidates that include the
-    # argmax one, is not far below argmax
-    assert outputs["argmax"] > 5
-    assert outputs["npd5"] > outputs["argmax"] - 5
+    # scores 0 BLEU here), and NPD, which keeps the teacher's favourite of candidates that include
+    # the argmax one, is not far below argmax (in chrF: BLEU of 20 toy sentences can drop to 0
+    # when no 4-gram matches)
+    assert outputs["argmax"]["bleu"] > 5
+    assert outputs["npd5"]["chrf"] > outputs["argmax"]["chrf"] - 5
     assert cli.run(nat_translate.main, ["--mode", "npd", str(exp / "nat" / "model_last.pt"), spm,
                                         str(data / "test.en"), str(exp / "x.fr")]) == 1
 

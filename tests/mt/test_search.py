@@ -3,6 +3,7 @@ import math
 import pytest
 import torch
 
+from toolkit.errors import ToolkitError
 from toolkit.mt.batching import source_tensor
 from toolkit.mt.search import (
     beam_search,
@@ -61,6 +62,18 @@ def test_beam_scores_are_the_models_own(lenpen):
         assert len(hyps) == 4
         assert [h.score for h in hyps] == sorted((h.score for h in hyps), reverse=True)
         assert len({tuple(h.tokens) for h in hyps}) == 4
+
+
+def test_scoring_with_rows_encodes_each_source_once_and_agrees_with_repeated_sources():
+    m = random_model(3)
+    src = source_tensor(SOURCES)
+    rows = torch.tensor([0, 0, 2, 1, 2])
+    targets = [[5, 6], [7], [8, 9, 10], [6], []]
+    shared = score_sequences(m, src, targets, rows)
+    repeated = score_sequences(m, src[rows], targets)
+    assert shared.tolist() == pytest.approx(repeated.tolist(), abs=1e-5)
+    with pytest.raises(ToolkitError):
+        score_sequences(m, src, targets, rows[:4])
 
 
 def test_wider_beam_never_scores_worse_than_greedy_without_length_penalty():

@@ -36,7 +36,7 @@ def build_parser():
     p = cli.make_parser(__name__, __doc__)
     p.add_argument("--nat", action="store_true", help="MODEL is a NAT (nat_train); otherwise the Transformer")
     p.add_argument("--beam", type=int, default=4, help="beam size of the Transformer (1: greedy)")
-    p.add_argument("--lenpen", type=float, default=1.0, help="length normalisation exponent of beam search")
+    p.add_argument("--lenpen", type=float, default=1.0, help="length normalisation exponent of beam search and of NPD's rescoring")
     p.add_argument("--mode", choices=MODES, default="argmax", help="the NAT's fertilities")
     p.add_argument("--samples", type=int, default=10, help="NPD fertility samples per sentence")
     p.add_argument("--teacher", help="autoregressive model rescoring the NPD candidates")
@@ -60,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.nat:
         model = load_nat(args.model)
         teacher = load_model(args.teacher) if args.teacher else None
-        search = nat_search(model, args.mode, teacher, args.samples, torch.Generator().manual_seed(1))
+        search = nat_search(model, args.mode, teacher, args.samples, torch.Generator().manual_seed(1), args.lenpen)
         system = {"model": args.model, "nat": True, "mode": args.mode, "teacher": args.teacher,
-                  **({"samples": args.samples} if args.mode == "npd" else {})}
+                  **({"samples": args.samples, "lenpen": args.lenpen} if args.mode == "npd" else {})}
     else:
         model = load_model(args.model)
         search = ar_search(model, options)

@@ -4,7 +4,8 @@
 expectation of its distribution; --mode npd is noisy parallel decoding: --samples fertility
 sequences per sentence (the argmax one and samples from the predicted distributions), all
 decoded in one batch and rescored by --teacher (the autoregressive model) in one forward
-pass, the best kept. All target tokens of a candidate are predicted at once. OUTPUT gets the
+pass, the best kept; a candidate's score is its log-probability / (length + 1) ** --lenpen,
+as in the teacher's beam search (0: the plain probability, which prefers short candidates). All target tokens of a candidate are predicted at once. OUTPUT gets the
 detokenized translation of each line (empty for an empty line); sentences longer than the
 model's positions are cut with a warning; a failed sentence is named and left empty (exit 1).
 
@@ -29,6 +30,7 @@ def build_parser():
     p.add_argument("--mode", choices=MODES, default="argmax", help="where the fertilities come from")
     p.add_argument("--samples", type=int, default=10, help="fertility samples per sentence (--mode npd)")
     p.add_argument("--teacher", help="autoregressive model that rescores the NPD candidates")
+    p.add_argument("--lenpen", type=float, default=1.0, help="length normalisation exponent of NPD's rescoring")
     p.add_argument("--seed", type=int, default=1, help="seed of the fertility samples")
     p.add_argument("--batch-size", type=int, default=64, help="sentences per batch")
     p.add_argument("--max-tokens", type=int, default=4096, help="padded source tokens per batch")
@@ -50,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     model = load_nat(args.model)
     teacher = load_model(args.teacher) if args.teacher else None
     vocab = Vocabulary(args.spm)
-    search = nat_search(model, args.mode, teacher, args.samples, torch.Generator().manual_seed(args.seed))
+    search = nat_search(model, args.mode, teacher, args.samples, torch.Generator().manual_seed(args.seed),
+                        args.lenpen)
     options = SearchOptions(max_sentences=args.batch_size, max_tokens=args.max_tokens)
     _, report = translate_file(model, vocab, args.input, args.output, options, search)
     return 1 if report.failed_lines else 0

@@ -86,7 +86,7 @@ def average_fertilities(log_probs: torch.Tensor, src_mask: torch.Tensor) -> torc
 
 
 def select_best(scores: torch.Tensor) -> torch.Tensor:
-    """NPD's choice: scores (B, N) of N candidates per source (teacher log-probabilities,
-    -inf for invalid ones) -> (B,) index of the best; ties go to the lowest index (the argmax
+    """NPD's choice: scores (B, N) of N candidates per source (the teacher's length-normalised
+    log-probabilities, -inf for invalid ones) -> (B,) index of the best; ties go to the lowest index (the argmax
     fertility candidate)."""
     return scores.argmax(1)

@@ -39,7 +39,7 @@ from toolkit.mt.fertility import (
     uniform_indices,
 )
 from toolkit.mt.batching import source_tensor
-from toolkit.mt.search import Hypothesis, score_sequences
+from toolkit.mt.search import Hypothesis, length_normalised, score_sequences
 from toolkit.mt.training import label_smoothed_loss
 from toolkit.mt.transformer import (
     TokenEmbedding,
@@ -202,22 +202,28 @@ def _at_least_one(fertility: torch.Tensor) -> torch.Tensor:
 
 @torch.inference_mode()
 def noisy_parallel_decode(model: NonAutoregressiveTransformer, teacher: Transformer, src: torch.Tensor,
-                          num_samples: int, generator: torch.Generator | None = None) -> list[list[int]]:
+                          num_samples: int, generator: torch.Generator | None = None,
+                          lenpen: float = 1.0) -> list[list[int]]:
     """Noisy parallel decoding: for each source, `num_samples` fertility sequences (the argmax one
     first, the others sampled), all decoded in one batch, every candidate scored by the teacher in
-    one forward pass (log P(candidate + EOS | source)); the best-scoring candidate is returned
-    (ties go to the earlier candidate, so num_samples=1 is argmax decoding)."""
+    one forward pass (each source encoded once); the best candidate is returned (ties go to the
+    earlier candidate, so num_samples=1 is argmax decoding).
+
+    A candidate's score is the teacher's log P(candidate + EOS | source) / (len + 1) ** lenpen,
+    the normalisation of the teacher's own beam search: with lenpen 0 (the plain probability of
+    Gu et al.) the short candidates win, since every token costs log-probability.
+    """
     B = src.shape[0]
     memory, pad_mask = model.encode(src)
     fert = sample_fertilities(model.fertility_log_probs(memory), ~pad_mask, num_samples, generator)
     fert = _at_least_one(fert.reshape(B * num_samples, -1))
     rows = torch.arange(B).repeat_interleave(num_samples)
-    src_rep, memory_rep, pad_rep = src[rows], memory[rows], pad_mask[rows]
-    candidates = model._tokens(src_rep, memory_rep, pad_rep, fert)
+    candidates = model._tokens(src[rows], memory[rows], pad_mask[rows], fert)
     if num_samples == 1:
         return candidates
-    scores = score_sequences(teacher, src_rep, candidates).reshape(B, num_samples)
-    best = select_best(scores).tolist()
+    log_probs = score_sequences(teacher, src, candidates, rows)
+    lengths = torch.tensor([len(c) + 1 for c in candidates], dtype=log_probs.dtype)
+    best = select_best(length_normalised(log_probs, lengths, lenpen).reshape(B, num_samples)).tolist()
     return [candidates[b * num_samples + k] for b, k in enumerate(best)]
 
 
@@ -248,10 +254,11 @@ MODES = ("argmax", "average", "npd")
 
 
 def nat_search(model: NonAutoregressiveTransformer, mode: str, teacher: Transformer | None = None,
-               samples: int = 10, generator: torch.Generator | None = None) -> Callable[[list[list[int]]],
-                                                                                      list[list[Hypothesis]]]:
+               samples: int = 10, generator: torch.Generator | None = None,
+               lenpen: float = 1.0) -> Callable[[list[list[int]]], list[list[Hypothesis]]]:
     """A `translate_lines` search (toolkit/mt/translate.py) decoding with the NAT: one hypothesis per
-    sentence (its log_prob and score are NaN: the NAT gives no sequence probability)."""
+    sentence (its log_prob and score are NaN: the NAT gives no sequence probability). NPD ranks
+    its candidates with `lenpen` (see `noisy_parallel_decode`)."""
     if mode not in MODES:
         raise ToolkitError(f"unknown NAT decoding mode '{mode}' (one of {', '.join(MODES)})")
     if mode == "npd" and teacher is None:
@@ -262,7 +269,7 @@ def nat_search(model: NonAutoregressiveTransformer, mode: str, teacher: Transfor
         src = source_tensor(seqs)
         with torch.inference_mode():
             if mode == "npd":
-                tokens = noisy_parallel_decode(model, teacher, src, samples, generator)
+                tokens = noisy_parallel_decode(model, teacher, src, samples, generator, lenpen)
             else:
                 tokens = model.translate(src, mode=mode)
         return [[Hypothesis(t, math.nan, math.nan)] for t in tokens]

@@ -31,8 +31,9 @@ class Hypothesis:
     score: float        # log_prob / (len(tokens) + 1) ** lenpen
 
 
-def length_normalised(log_prob: float, length: int, lenpen: float) -> float:
-    """fairseq's normalisation: log_prob / length ** lenpen, length counting the EOS."""
+def length_normalised(log_prob, length, lenpen: float):
+    """fairseq's normalisation: log_prob / length ** lenpen, length counting the EOS (floats, or
+    tensors element-wise)."""
     return log_prob / (length ** lenpen)
 
 
@@ -135,18 +136,22 @@ def beam_search(model, src: torch.Tensor, beam: int = 5, lenpen: float = 1.0, ma
 
 
 @torch.inference_mode()
-def score_sequences(model, src: torch.Tensor, targets: list[list[int]]) -> torch.Tensor:
-    """(B,) float: log P(target + EOS | source) of each pair (src[b], targets[b]) in one forward pass.
+def score_sequences(model, src: torch.Tensor, targets: list[list[int]],
+                    rows: torch.Tensor | None = None) -> torch.Tensor:
+    """(N,) float: log P(target + EOS | source) of each target in one forward pass.
 
-    src (B, S) as the model takes it (pieces + EOS, PAD-padded); targets: B piece lists without
-    BOS/EOS. Several candidates of one source (e.g. noisy parallel decoding) are scored by
-    repeating its row of src.
+    src (B, S) as the model takes it (pieces + EOS, PAD-padded); targets: N piece lists without
+    BOS/EOS; rows (N,) long: the row of src each target translates (default: target n is
+    src[n], N = B). With rows, each source is encoded once however many candidates it has
+    (noisy parallel decoding).
     """
-    if src.shape[0] != len(targets):
-        raise ToolkitError(f"{src.shape[0]} sources but {len(targets)} targets")
+    if rows is None:
+        rows = torch.arange(src.shape[0])
+    if rows.shape[0] != len(targets):
+        raise ToolkitError(f"{rows.shape[0]} sources but {len(targets)} targets")
     tgt_in = pad_sequences(targets, prefix=[BOS])
     tgt_out = pad_sequences(targets, suffix=[EOS])
     memory, mask = model.encode(src)
-    logits = model.decode(tgt_in, memory, mask)
+    logits = model.decode(tgt_in, memory.index_select(0, rows), mask.index_select(0, rows))
     lp = torch.log_softmax(logits.float(), dim=-1).gather(2, tgt_out[:, :, None]).squeeze(2)
     return lp.masked_fill(tgt_out.eq(PAD), 0.0).sum(1)

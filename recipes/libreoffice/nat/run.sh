@@ -18,10 +18,10 @@ src_lang=en
 vocab_size=8000         # joint SentencePiece vocabulary
 spm_type=bpe            # bpe or unigram
 threads=2               # torch threads of every step
-ar_opts="--max-epochs 3 --warmup-updates 300 --lr 1e-3 --bf16"   # teacher training (mt_train options)
+ar_opts="--max-epochs 9 --warmup-updates 300 --lr 1e-3 --bf16"   # teacher training (mt_train options)
 ar_average=2            # average the teacher's last N epoch models
 beam=4                  # the teacher's beam (also for distillation)
-lenpen=1.0              # length normalisation exponent of beam search
+lenpen=1.0              # length normalisation exponent of beam search and of NPD's rescoring
 distill_batch=256       # sentences per batch when the teacher translates the training sources
 nat_opts="--max-updates 400 --warmup-updates 100 --lr 1e-3 --bf16"   # every NAT's training (nat_train options)
 npd_samples="10 100"    # noisy parallel decoding sample counts
@@ -137,7 +137,7 @@ if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
       modes="argmax"; [ $system = nat ] && [ $set = test ] && modes="argmax average $(printf 'npd%s ' $npd_samples)"
       for mode in $modes; do
         mkdir -p exp/$system/decode_${mode}_$set
-        case $mode in npd*) opts="--mode npd --samples ${mode#npd} --teacher $ar/model_avg.pt" ;; *) opts="--mode $mode" ;; esac
+        case $mode in npd*) opts="--mode npd --samples ${mode#npd} --lenpen $lenpen --teacher $ar/model_avg.pt" ;; *) opts="--mode $mode" ;; esac
         python -m toolkit.bin.nat_translate $opts --num-threads $threads exp/$system/model_last.pt $spm \
           data/$set.$src exp/$system/decode_${mode}_$set/hyp.$tgt
         score_set exp/$system $mode $set
@@ -155,7 +155,7 @@ if [ $stage -le 8 ] && [ $stop_stage -ge 8 ]; then
     bench exp/$system/bench_argmax.json --nat --mode argmax exp/$system/model_last.pt
   done
   for s in $npd_samples; do
-    bench exp/nat/bench_npd$s.json --nat --mode npd --samples $s --teacher $ar/model_avg.pt exp/nat/model_last.pt
+    bench exp/nat/bench_npd$s.json --nat --mode npd --samples $s --lenpen $lenpen --teacher $ar/model_avg.pt exp/nat/model_last.pt
   done
 fi
 
