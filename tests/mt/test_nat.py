@@ -2,7 +2,14 @@ import pytest
 import torch
 
 from toolkit.mt.fertility import copy_indices, sample_fertilities
-from toolkit.mt.nat import NatConfig, NonAutoregressiveTransformer, load_nat, noisy_parallel_decode, save_nat
+from toolkit.mt.nat import (
+    NatConfig,
+    NonAutoregressiveTransformer,
+    load_nat,
+    nat_search,
+    noisy_parallel_decode,
+    save_nat,
+)
 from toolkit.mt.search import score_sequences
 from toolkit.mt.transformer import Transformer, TransformerConfig
 from toolkit.mt.vocab import EOS, PAD
@@ -104,6 +111,16 @@ def test_npd_returns_the_candidate_the_teacher_scores_best(lenpen):
         scores = [lp / (len(c) + 1) ** lenpen for lp, c in zip(log_probs, cands)]
         assert best[b] == cands[max(range(20), key=lambda k: (scores[k], -k))]
         assert len({tuple(c) for c in cands}) > 1  # the samples do differ
+
+
+def test_npd_search_keeps_the_sentence_order_across_its_groups():
+    model = tiny().eval()
+    teacher = Transformer(TransformerConfig(vocab_size=V, d_model=32, heads=2, ffn_dim=64, encoder_layers=1,
+                                            decoder_layers=1, dropout=0.0, max_positions=32)).eval()
+    seqs = [[5, 6, 7], [8, 9], [10], [4, 5, 6, 7, 8]]
+    argmax = nat_search(model, "argmax")(seqs)
+    grouped = nat_search(model, "npd", teacher, samples=1, max_candidates=1)(seqs)  # one sentence per pass
+    assert [h[0].tokens for h in grouped] == [h[0].tokens for h in argmax]
 
 
 def test_save_and_load_round_trip(tmp_path):
