@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from toolkit import cli
 from toolkit.bin import (
     mt_average_checkpoints,
     mt_train,
@@ -60,6 +61,22 @@ def test_vocabulary_ids_round_trip_and_unknowns(data):
     assert kept.lines == [1] and kept.skipped_long == 1
     with pytest.raises(InputError, match="no such SentencePiece model"):
         Vocabulary(data / "nope.model")
+
+
+def test_language_tokens_are_control_pieces_after_the_special_ids(data, tmp_path):
+    model = tmp_path / "spm.model"
+    assert train_sentencepiece.main(["--vocab-size", "80", "--language-tokens", "en,fr", str(data / "train.en"),
+                                     str(data / "train.fr"), str(model)]) == 0
+    vocab = Vocabulary(model)
+    assert (vocab.language_id("en"), vocab.language_id("fr")) == (4, 5)
+    assert 4 not in vocab.encode("<2en> open the file") and 5 not in vocab.encode("<2fr>")  # text never makes them
+    assert vocab.decode([5, *vocab.encode("ouvrir le fichier")]) == "ouvrir le fichier"
+    with pytest.raises(InputError, match="no language token <2de>"):
+        vocab.language_id("de")
+    with pytest.raises(InputError, match="no language token <2en>"):
+        Vocabulary(data / "spm" / "spm.model").language_id("en")
+    assert cli.run(train_sentencepiece.main, ["--language-tokens", "en,en", str(data / "train.en"),
+                                              str(tmp_path / "x.model")]) == 1
 
 
 def test_train_average_translate(data, tmp_path, capsys):

@@ -23,13 +23,15 @@ def random_model(seed=0):
                                          decoder_layers=2, max_positions=64)).eval()
 
 
-def naive_greedy(model, src_ids, max_len):
+def naive_greedy(model, src_ids, max_len, bos=BOS):
     """Reference: argmax by a full forward pass over the whole prefix at every step (no cache)."""
     src = source_tensor([src_ids])
-    out = [BOS]
+    out = [bos]
     while len(out) - 1 < max_len:
         logits = model(src, torch.tensor([out]))[0, -1].clone()
-        logits[0] = logits[BOS] = float("-inf")  # PAD and BOS are never generated
+        logits[0] = logits[BOS] = logits[bos] = float("-inf")  # PAD, BOS and the start token are never generated
+        if len(out) == 1:
+            logits[EOS] = float("-inf")  # min_len 1: no empty translation
         tok = int(logits.argmax())
         if tok == EOS:
             break
@@ -46,6 +48,18 @@ def test_greedy_matches_naive_reference_and_beam_1():
         assert g.tokens == naive_greedy(m, ids, len(ids) + 3)
         assert b[0].tokens == g.tokens
         assert len(g.tokens) <= len(ids) + 3
+
+
+def test_search_and_scoring_start_from_the_given_token():
+    m = random_model(4)
+    src = source_tensor(SOURCES)
+    greedy = greedy_search(m, src, max_len_a=1.0, max_len_b=3, bos=5)
+    for ids, g in zip(SOURCES, greedy):
+        assert g.tokens == naive_greedy(m, ids, len(ids) + 3, bos=5)
+        assert 5 not in g.tokens
+    scored = score_sequences(m, src, [g.tokens for g in greedy], bos=5)
+    assert scored.tolist() == pytest.approx([g.log_prob for g in greedy], abs=1e-4)
+    assert [g.tokens for g in greedy] != [g.tokens for g in greedy_search(m, src, max_len_a=1.0, max_len_b=3)]
 
 
 @pytest.mark.parametrize("lenpen", [0.0, 1.0, 0.6])

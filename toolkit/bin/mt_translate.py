@@ -6,6 +6,8 @@ one); with --nbest-out, FILE gets Moses-style n-best lines `i ||| translation ||
 (tokens + 1) ** lenpen, the beam's ranking). Sources longer than the model's positions are cut
 with a warning. Outputs are written once all lines are done; a sentence whose search failed is
 named in the log, left empty, and makes the exit status 1 (the other translations are kept).
+A model with one decoder for several languages (unsupervised MT) is told which to write with
+--target-lang: the decoder starts from that language's token instead of BOS.
 
   python -m toolkit.bin.mt_translate --beam 5 exp/transformer/model_avg5.pt data/spm/spm.model \\
       data/test.en exp/transformer/test.fr
@@ -34,6 +36,8 @@ def build_parser():
     p.add_argument("--max-len-b", type=int, default=d.max_len_b, help="see --max-len-a")
     p.add_argument("--min-len", type=int, default=d.min_len,
                    help="no EOS before this many pieces (0: an empty translation is allowed)")
+    p.add_argument("--target-lang", default=None,
+                   help="start the decoder with this language's token <2LANG> (multilingual decoders)")
     p.add_argument("--batch-size", type=int, default=d.max_sentences, help="sentences per batch")
     p.add_argument("--max-tokens", type=int, default=d.max_tokens, help="padded source tokens per batch")
     p.add_argument("--num-threads", type=int, default=available_cpus(), help="torch threads")
@@ -54,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         raise ToolkitError(f"--nbest {options.nbest} must be between 1 and --beam {options.beam}")
     model = load_model(args.model)
     vocab = Vocabulary(args.spm)
+    if args.target_lang:
+        options.bos = vocab.language_id(args.target_lang)
     results, report = translate_file(model, vocab, args.input, args.output, options)
     if args.nbest_out:
         with atomic_write(args.nbest_out) as f:

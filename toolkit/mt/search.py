@@ -57,18 +57,20 @@ def _max_positions(model) -> int | None:
 
 @torch.inference_mode()
 def greedy_search(model, src: torch.Tensor, max_len_a: float = 1.5, max_len_b: int = 10,
-                  min_len: int = 1) -> list[Hypothesis]:
+                  min_len: int = 1, bos: int = BOS) -> list[Hypothesis]:
     """The argmax continuation of each sentence of src (B, S); sentences leave the batch as they finish."""
     return [h[0] for h in beam_search(model, src, beam=1, lenpen=0.0, max_len_a=max_len_a, max_len_b=max_len_b,
-                                      min_len=min_len)]
+                                      min_len=min_len, bos=bos)]
 
 
 @torch.inference_mode()
 def beam_search(model, src: torch.Tensor, beam: int = 5, lenpen: float = 1.0, max_len_a: float = 1.5,
-                max_len_b: int = 10, nbest: int | None = None, min_len: int = 1) -> list[list[Hypothesis]]:
+                max_len_b: int = 10, nbest: int | None = None, min_len: int = 1,
+                bos: int = BOS) -> list[list[Hypothesis]]:
     """The `nbest` (default `beam`) best finished hypotheses of each sentence of src (B, S), best first.
 
     EOS is barred before `min_len` tokens (fairseq's --min-len): by default no translation is empty.
+    The decoder starts from `bos` (a language token for a multilingual decoder), never generated.
     """
     if beam < 1:
         raise ToolkitError(f"beam must be at least 1, got {beam}")
@@ -88,11 +90,12 @@ def beam_search(model, src: torch.Tensor, beam: int = 5, lenpen: float = 1.0, ma
     cum = cum.view(-1)
     step = 0
     while active:
-        last = torch.full((len(active) * K,), BOS, dtype=torch.long) if step == 0 else tokens[:, -1]
+        last = torch.full((len(active) * K,), bos, dtype=torch.long) if step == 0 else tokens[:, -1]
         lp = model.decode_step(last, memory, mask, cache).float()
         V = lp.shape[1]
         lp[:, PAD] = float("-inf")
         lp[:, BOS] = float("-inf")
+        lp[:, bos] = float("-inf")
         if step < min_len:
             lp[:, EOS] = float("-inf")
         forced = torch.tensor([limits[s] <= step for s in active]).repeat_interleave(K)
@@ -137,19 +140,19 @@ def beam_search(model, src: torch.Tensor, beam: int = 5, lenpen: float = 1.0, ma
 
 @torch.inference_mode()
 def score_sequences(model, src: torch.Tensor, targets: list[list[int]],
-                    rows: torch.Tensor | None = None) -> torch.Tensor:
+                    rows: torch.Tensor | None = None, bos: int = BOS) -> torch.Tensor:
     """(N,) float: log P(target + EOS | source) of each target in one forward pass.
 
     src (B, S) as the model takes it (pieces + EOS, PAD-padded); targets: N piece lists without
     BOS/EOS; rows (N,) long: the row of src each target translates (default: target n is
     src[n], N = B). With rows, each source is encoded once however many candidates it has
-    (noisy parallel decoding).
+    (noisy parallel decoding). The decoder starts from `bos`, as in `beam_search`.
     """
     if rows is None:
         rows = torch.arange(src.shape[0])
     if rows.shape[0] != len(targets):
         raise ToolkitError(f"{rows.shape[0]} sources but {len(targets)} targets")
-    tgt_in = pad_sequences(targets, prefix=[BOS])
+    tgt_in = pad_sequences(targets, prefix=[bos])
     tgt_out = pad_sequences(targets, suffix=[EOS])
     memory, mask = model.encode(src)
     logits = model.decode(tgt_in, memory.index_select(0, rows), mask.index_select(0, rows))

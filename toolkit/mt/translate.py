@@ -20,7 +20,7 @@ from toolkit.log import get_logger
 from toolkit.mt.batching import source_tensor, token_batches
 from toolkit.mt.search import Hypothesis, beam_search
 from toolkit.mt.transformer import Transformer
-from toolkit.mt.vocab import UnknownCounts, Vocabulary
+from toolkit.mt.vocab import BOS, UnknownCounts, Vocabulary
 from toolkit.progress import progress
 from toolkit.text.parallel import read_lines
 
@@ -36,6 +36,7 @@ class SearchOptions:
     max_len_a: float = 1.5
     max_len_b: int = 10
     min_len: int = 1                 # EOS barred before this many tokens
+    bos: int = BOS                   # the decoder's start token (a language token for a multilingual one)
     max_sentences: int = 64          # sentences per batch
     max_tokens: int = 4096           # padded source tokens per batch
 
@@ -128,4 +129,4 @@ def ar_search(model: Transformer, options: SearchOptions) -> Search:
 def _beam_search(model: Transformer, options: SearchOptions, seqs: list[list[int]]) -> list[list[Hypothesis]]:
     with torch.inference_mode():
         return beam_search(model, source_tensor(seqs), options.beam, options.lenpen, options.max_len_a,
-                           options.max_len_b, options.nbest, options.min_len)
+                           options.max_len_b, options.nbest, options.min_len, options.bos)

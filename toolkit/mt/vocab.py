@@ -19,6 +19,11 @@ PAD, UNK, BOS, EOS = 0, 1, 2, 3
 SPECIAL_IDS = {"pad": PAD, "unk": UNK, "bos": BOS, "eos": EOS}
 
 
+def language_token(lang: str) -> str:
+    """The control piece that starts a decoder's output in `lang` (train_sentencepiece --language-tokens)."""
+    return f"<2{lang}>"
+
+
 @dataclass
 class UnknownCounts:
     """Running count of <unk> tokens: how many, in how many sentences, and the characters they covered."""
@@ -68,6 +73,14 @@ class Vocabulary:
     def pieces(self, text: str) -> list[str]:
         """The pieces of `text` as strings (for token-level files such as the aligner's input)."""
         return self.sp.encode(text, out_type=str)
+
+    def language_id(self, lang: str) -> int:
+        """Id of the start token of `lang`; InputError if the model was trained without it."""
+        piece = language_token(lang)
+        i = self.sp.piece_to_id(piece)
+        if i == UNK or not self.sp.is_control(i):
+            raise InputError(f"no language token {piece} (train_sentencepiece --language-tokens)", self.path)
+        return i
 
     def decode(self, ids: list[int]) -> str:
         """Detokenized text of `ids`; pad, bos and eos are dropped, <unk> shows as sentencepiece's ' ⁇ '."""
