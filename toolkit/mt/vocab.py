@@ -74,6 +74,10 @@ class Vocabulary:
         """The pieces of `text` as strings (for token-level files such as the aligner's input)."""
         return self.sp.encode(text, out_type=str)
 
+    def all_pieces(self) -> list[str]:
+        """Every piece of the vocabulary as a string, index = id."""
+        return [self.sp.id_to_piece(i) for i in range(len(self))]
+
     def language_id(self, lang: str) -> int:
         """Id of the start token of `lang`; InputError if the model was trained without it."""
         piece = language_token(lang)
