@@ -140,6 +140,15 @@ def test_benchmark_and_results(recipe):
                                    str(data / "test.en"), str(nat_dir / "hyp.fr")]) == 0
         assert score_bleu.main(["--json", str(nat_dir / "scores.json"), str(nat_dir / "hyp.fr"),
                                 str(data / "test.fr")]) == 0
+    sweep = []
+    for lp in ("1.0", "2.0"):  # the recipe's choice of the teacher's length penalty on dev
+        out = exp / "ar" / f"decode_beam2_dev_lenpen{lp}" / "hyp.fr"
+        assert mt_translate.main(["--beam", "2", "--lenpen", lp, "--num-threads", "1", teacher, spm,
+                                  str(data / "dev.en"), str(out)]) == 0
+        assert score_bleu.main(["--json", str(out.parent / "scores.json"), str(out), str(data / "dev.fr")]) == 0
+        sweep.append(json.loads((out.parent / "scores.json").read_text())["bleu"])
+    chosen = "1.0" if sweep[0] >= sweep[1] else "2.0"
+    (exp / "ar" / "lenpen").write_text(chosen + "\n")
     bench = json.loads((exp / "nat" / "bench_argmax.json").read_text())
     assert bench["sentences"] == 20 and bench["latency_ms"] > 0 and bench["sents_per_s"] > 0
     assert write_mt_results.main(["--beam", "2", "--npd-samples", "5", str(recipe), str(recipe / "RESULTS.md"),
@@ -149,4 +158,8 @@ def test_benchmark_and_results(recipe):
     assert results["ar_beam2"]["speedup"] == pytest.approx(1.0)
     ar = json.loads((exp / "ar" / "bench_beam2.json").read_text())["latency_ms"]
     assert results["nat"]["speedup"] == pytest.approx(ar / bench["latency_ms"])
-    assert "| nat |" in (recipe / "RESULTS.md").read_text()
+    assert results["ar_beam2"]["lenpen"] == float(chosen) and 0 < results["nat"]["brevity_penalty"] <= 1
+    markdown = (recipe / "RESULTS.md").read_text()
+    assert "| nat |" in markdown
+    assert f"| 1 | {sweep[0]:.2f} |" in markdown and f"| 2 | {sweep[1]:.2f} |" in markdown
+    assert markdown.count("| yes |") == 1

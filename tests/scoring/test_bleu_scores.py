@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import subprocess
@@ -108,6 +109,15 @@ def test_identical_text_scores_100():
     scores = corpus_scores(["a small test .", "another one !"], [["a small test .", "another one !"]])
     assert scores.bleu == pytest.approx(100.0) and scores.chrf == pytest.approx(100.0)
     assert scores.bleu_line.startswith("BLEU = 100.00 100.0/100.0/100.0/100.0")
+    assert scores.brevity_penalty == 1.0 and scores.length_ratio == 1.0
+
+
+def test_brevity_penalty_and_length_ratio_of_a_short_output():
+    # 3 hypothesis tokens against 6 reference tokens: BP = exp(1 - 6/3)
+    scores = corpus_scores(["a small test"], [["a small test of the length"]])
+    assert scores.length_ratio == pytest.approx(0.5)
+    assert scores.brevity_penalty == pytest.approx(math.exp(1 - 6 / 3))
+    assert scores.as_json()["brevity_penalty"] == scores.brevity_penalty
 
 
 def test_library_errors():

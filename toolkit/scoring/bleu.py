@@ -25,6 +25,8 @@ class CorpusScores:
     bleu_line: str
     chrf_line: str
     n_sentences: int
+    brevity_penalty: float = 1.0   # BLEU's, from the hypothesis and reference lengths
+    length_ratio: float = 1.0      # hypothesis tokens / reference tokens (sacrebleu's tokenizer)
 
     def as_json(self) -> dict:
         """The fields a results file records."""
@@ -34,6 +36,8 @@ class CorpusScores:
             "bleu_signature": self.bleu_signature,
             "chrf_signature": self.chrf_signature,
             "n_sentences": self.n_sentences,
+            "brevity_penalty": self.brevity_penalty,
+            "length_ratio": self.length_ratio,
         }
 
 
@@ -66,6 +70,8 @@ def corpus_scores(
         bleu_line=str(bleu_score),
         chrf_line=str(chrf_score),
         n_sentences=len(hyps),
+        brevity_penalty=float(bleu_score.bp),
+        length_ratio=bleu_score.sys_len / bleu_score.ref_len if bleu_score.ref_len else 0.0,
     )
 
 

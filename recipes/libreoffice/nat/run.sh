@@ -21,7 +21,8 @@ threads=2               # torch threads of every step
 ar_opts="--max-epochs 9 --warmup-updates 300 --lr 1e-3 --bf16"   # teacher training (mt_train options)
 ar_average=2            # average the teacher's last N epoch models
 beam=4                  # the teacher's beam (also for distillation)
-lenpen=1.0              # length normalisation exponent of beam search and of NPD's rescoring
+lenpens="1.0 1.5 2.0"   # length normalisation exponents tried on dev; the best (exp/ar/lenpen) is used
+                        #   by the teacher's beam search, the distillation and NPD's rescoring
 distill_batch=256       # sentences per batch when the teacher translates the training sources
 nat_opts="--max-updates 400 --warmup-updates 100 --lr 1e-3 --bf16"   # every NAT's training (nat_train options)
 npd_samples="10 100"    # noisy parallel decoding sample counts
@@ -35,7 +36,7 @@ Options (defaults in the configuration section of $0):
   --threads N                torch threads
   --ar-opts \"...\"            options of the teacher's mt_train
   --ar-average N             average the teacher's last N epoch models
-  --beam N --lenpen X        the teacher's beam search
+  --beam N --lenpens \"X Y\"   the teacher's beam and the length penalties tried on dev
   --distill-batch N          sentences per batch of the distillation translations
   --nat-opts \"...\"           options of every nat_train
   --npd-samples \"10 100\"     noisy parallel decoding sample counts"
@@ -81,23 +82,33 @@ if [ $stage -le 2 ] && [ $stop_stage -ge 2 ]; then
 fi
 
 if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
-  stage_banner 3 "Teacher: beam-$beam translations of dev and test, greedy of test; BLEU and chrF"
-  for set in dev test; do
-    bs="$beam"; [ $set = test ] && bs="$beam 1"  # greedy on test only: it is a speed reference
-    for b in $bs; do
-      name=$([ $b = 1 ] && echo greedy || echo beam$b)
-      mkdir -p $ar/decode_${name}_$set
-      python -m toolkit.bin.mt_translate --beam $b --lenpen $lenpen --num-threads $threads \
-        $ar/model_avg.pt $spm data/$set.$src $ar/decode_${name}_$set/hyp.$tgt
-      score_set $ar $name $set
-    done
+  stage_banner 3 "Teacher: beam-$beam translations of dev with each length penalty of '$lenpens' (the best is kept), of test with it, greedy of test; BLEU and chrF"
+  for lp in $lenpens; do
+    d=$ar/decode_beam${beam}_dev_lenpen$lp
+    mkdir -p $d
+    python -m toolkit.bin.mt_translate --beam $beam --lenpen $lp --num-threads $threads \
+      $ar/model_avg.pt $spm data/dev.$src $d/hyp.$tgt
+    python -m toolkit.bin.score_bleu --json $d/scores.json $d/hyp.$tgt data/dev.$tgt | tee $d/scores.txt
+  done
+  best=$(python -m toolkit.bin.best_score --key bleu $(for lp in $lenpens; do echo $ar/decode_beam${beam}_dev_lenpen$lp/scores.json; done))
+  best=$(dirname $best)
+  echo ${best##*lenpen} > $ar/lenpen
+  rm -rf $ar/decode_beam${beam}_dev
+  cp -r $best $ar/decode_beam${beam}_dev
+  log "length penalty $(cat $ar/lenpen): the best dev BLEU of '$lenpens'"
+  for b in $beam 1; do  # greedy: a speed reference
+    name=$([ $b = 1 ] && echo greedy || echo beam$b)
+    mkdir -p $ar/decode_${name}_test
+    python -m toolkit.bin.mt_translate --beam $b --lenpen $(cat $ar/lenpen) --num-threads $threads \
+      $ar/model_avg.pt $spm data/test.$src $ar/decode_${name}_test/hyp.$tgt
+    score_set $ar $name test
   done
 fi
 
 if [ $stage -le 4 ] && [ $stop_stage -ge 4 ]; then
   stage_banner 4 "Sequence-level distillation: the teacher's beam-$beam translations of the training sources"
   mkdir -p $ar/distill data/distill
-  python -m toolkit.bin.mt_translate --beam $beam --lenpen $lenpen --batch-size $distill_batch \
+  python -m toolkit.bin.mt_translate --beam $beam --lenpen $(cat $ar/lenpen) --batch-size $distill_batch \
     --num-threads $threads $ar/model_avg.pt $spm data/train.$src $ar/distill/train.$tgt
   python -m toolkit.bin.make_distilled_set --src-lang $src --tgt-lang $tgt \
     data/train.$src data/train.$tgt $ar/distill/train.$tgt data/distill/train
@@ -137,7 +148,7 @@ if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
       modes="argmax"; [ $system = nat ] && [ $set = test ] && modes="argmax average $(printf 'npd%s ' $npd_samples)"
       for mode in $modes; do
         mkdir -p exp/$system/decode_${mode}_$set
-        case $mode in npd*) opts="--mode npd --samples ${mode#npd} --lenpen $lenpen --teacher $ar/model_avg.pt" ;; *) opts="--mode $mode" ;; esac
+        case $mode in npd*) opts="--mode npd --samples ${mode#npd} --lenpen $(cat $ar/lenpen) --teacher $ar/model_avg.pt" ;; *) opts="--mode $mode" ;; esac
         python -m toolkit.bin.nat_translate $opts --num-threads $threads exp/$system/model_last.pt $spm \
           data/$set.$src exp/$system/decode_${mode}_$set/hyp.$tgt
         score_set exp/$system $mode $set
@@ -149,13 +160,13 @@ fi
 if [ $stage -le 8 ] && [ $stop_stage -ge 8 ]; then
   stage_banner 8 "Benchmark on test: latency at batch size 1 and throughput at batch size 64"
   bench() { local out=$1; shift; python -m toolkit.bin.mt_benchmark --num-threads $threads "$@" $spm data/test.$src $out; }
-  bench $ar/bench_beam$beam.json --beam $beam $ar/model_avg.pt
+  bench $ar/bench_beam$beam.json --beam $beam --lenpen $(cat $ar/lenpen) $ar/model_avg.pt
   bench $ar/bench_greedy.json --beam 1 $ar/model_avg.pt
   for system in nat nat_nokd nat_uniform_copy; do
     bench exp/$system/bench_argmax.json --nat --mode argmax exp/$system/model_last.pt
   done
   for s in $npd_samples; do
-    bench exp/nat/bench_npd$s.json --nat --mode npd --samples $s --lenpen $lenpen --teacher $ar/model_avg.pt exp/nat/model_last.pt
+    bench exp/nat/bench_npd$s.json --nat --mode npd --samples $s --lenpen $(cat $ar/lenpen) --teacher $ar/model_avg.pt exp/nat/model_last.pt
   done
 fi
 
