@@ -24,26 +24,14 @@ Document ids, chosen so that a document and its translation share one:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from itertools import groupby
-from operator import itemgetter
 
 from toolkit import cli
 from toolkit.errors import InputError, ToolkitError
 from toolkit.io.atomic import atomic_write
 from toolkit.log import get_logger
-from toolkit.progress import progress
-from toolkit.text.brown import brown_sentences
-from toolkit.text.fortunes import find_fortune_files, fortune_paragraphs, read_fortunes
-from toolkit.text.html_text import find_html_pages, read_html_paragraphs
-from toolkit.text.language_id import FUNCTION_WORDS, guess_language
-from toolkit.text.manpage import find_manpages, manpage_paragraphs, page_kind, read_manpage
-from toolkit.text.sentences import split_sentences
-from toolkit.text.words import words
+from toolkit.text.monolingual import KINDS, REASONS, documents, select_sentences
 
 _log = get_logger(__name__)
-KINDS = ("manpages", "fortunes", "html", "brown")
-REASONS = ("short", "long", "other_language", "duplicate")
 
 
 def build_parser():
@@ -59,61 +47,13 @@ def build_parser():
     return p
 
 
-def documents(kind: str, root: str, lang: str | None, counts: Counter) -> Iterator[tuple[str, list[str]]]:
-    """(document id, sentences) of every document of `kind` below `root`; counts documents,
-    skipped pages and paragraphs in `counts`."""
-    if kind == "brown":
-        for name, group in groupby(brown_sentences(root), key=itemgetter(0)):
-            sentences = [sentence for _, sentence in group]
-            counts["paragraphs"] += len(sentences)
-            yield name, sentences
-        return
-    if kind == "manpages":
-        found = find_manpages(root, lang)
-    elif kind == "html":
-        found = find_html_pages(root, lang)
-    else:
-        found = find_fortune_files(root)
-    for doc_id, path in progress(found, desc=kind, unit="document"):
-        if kind == "manpages":
-            text = read_manpage(path)
-            page = page_kind(text)
-            if page != "man":
-                counts[f"skipped_{page}_pages"] += 1
-                continue
-            paragraphs = manpage_paragraphs(text)
-        elif kind == "html":
-            paragraphs = read_html_paragraphs(path)
-        else:
-            paragraphs = [p for entry in read_fortunes(path) for p in fortune_paragraphs(entry)]
-        counts["paragraphs"] += len(paragraphs)
-        yield doc_id, [s for p in paragraphs for s in split_sentences(p)]
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not 1 <= args.min_words <= args.max_words:
         raise ToolkitError("need 1 <= --min-words <= --max-words")
-    check_language = args.lang in FUNCTION_WORDS
     counts: Counter = Counter()
-    kept: dict[str, str] = {}   # sentence -> origin, in first-seen order
-    n_words = 0
-    for doc_id, sentences in documents(args.kind, args.root, args.lang, counts):
-        counts["documents"] += 1
-        for sentence in sentences:
-            sentence = " ".join(sentence.split())
-            n = sum(any(c.isalpha() for c in w) for w in words(sentence))
-            if n < args.min_words:
-                counts["dropped_short"] += 1
-            elif n > args.max_words:
-                counts["dropped_long"] += 1
-            elif check_language and guess_language(sentence) not in (None, args.lang):
-                counts["dropped_other_language"] += 1
-            elif sentence in kept:
-                counts["dropped_duplicate"] += 1
-            else:
-                kept[sentence] = f"{args.origin}:{doc_id}"
-                n_words += n
+    kept = select_sentences(documents(args.kind, args.root, args.lang, counts), args.origin, args.min_words,
+                            args.max_words, args.lang, counts)
     if not kept:
         raise InputError(f"no sentence kept from {counts['documents']} {args.kind} documents", args.root)
     with atomic_write(f"{args.out_prefix}.txt") as f:
@@ -124,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k.startswith("skipped"))
     _log.info("%s: %d documents (%s), %d paragraphs, %d sentences: %d kept (%d words); dropped %s",
               args.out_prefix, counts["documents"], skipped or "none skipped", counts["paragraphs"],
-              len(kept) + sum(dropped.values()), len(kept), n_words,
+              len(kept) + sum(dropped.values()), len(kept), counts["words"],
               ", ".join(f"{n} {reason}" for reason, n in dropped.items()))
     return 0
 
