@@ -9,6 +9,8 @@ examples, batched together:
   previous model's SRC-language translation of line n of TGT_FILE, a TGT sentence) rebuilt
   TGT from SRC (noised too unless --no-noise-translations), weighted by --cd-weight;
 - the adversarial term on the encoder outputs, weighted by --adv-weight (0: none).
+With --auto-weight 0 --adv-weight 0 and real translations as --bt, this is supervised
+training of the same model in both directions (the recipe's comparison).
 --init MODEL starts from the previous iteration's Transformer and takes its shape; the
 discriminator starts afresh. --valid LANG=FILE gives held-out monolingual text whose clean
 reconstruction is the validation loss. Training, checkpoints, resumption and OUT_DIR's files
@@ -141,13 +143,16 @@ def main(argv: list[str] | None = None) -> int:
     max_len = args.max_length or config.max_positions - 1
 
     mono = _lang_files(args.mono, "--mono", languages)
-    if {lang for lang, _ in mono} != set(range(len(languages))):
-        raise ToolkitError(f"--mono: give auto-encoding text for every language of {','.join(languages)}")
+    if args.auto_weight > 0 and {lang for lang, _ in mono} != set(range(len(languages))):
+        raise ToolkitError(f"--mono: give auto-encoding text for every language of {','.join(languages)} "
+                           f"(or --auto-weight 0)")
     parts = []
     for lang, path in mono:
         seqs = _encode_mono(vocab, path, max_len)
         parts.append((lang, lang, seqs, seqs))
     parts += [_encode_bt(vocab, v, languages, max_len) for v in args.bt]
+    if not parts:
+        raise ToolkitError("no training text: give --mono and/or --bt")
     data = umt_set(parts)
     valid = None
     if args.valid:
