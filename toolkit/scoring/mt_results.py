@@ -5,6 +5,8 @@ System keys and where their numbers come from (NAME is the decoding's name, SET 
   nat, nat_nokd, nat_uniform_copy   exp/<system>/decode_argmax_SET/scores.json, exp/<system>/bench_argmax.json
   nat_avg_fertility         exp/nat/decode_average_SET/scores.json (no benchmark)
   nat_npd<S>                exp/nat/decode_npd<S>_SET/scores.json, exp/nat/bench_npd<S>.json
+  apertium (en-es)          exp/apertium/decode_apertium_SET/scores.json, exp/apertium/bench_apertium.json
+                            (apertium_translate's timing: throughput only)
 Each system gets test `bleu`, `chrf` and `brevity_penalty`, `dev_bleu`, `latency_ms`,
 `sents_per_s` and `speedup` (latency of ar_beam<B> / its latency) where those files exist;
 ar_beam<B> also its `lenpen`, the length penalty chosen on dev (exp/ar/lenpen, from the scored
@@ -33,6 +35,7 @@ def system_files(beam: int, npd_samples: list[int]) -> dict[str, tuple[str, str,
     for s in npd_samples:
         systems[f"nat_npd{s}"] = ("nat", f"npd{s}", f"npd{s}")
     systems["nat_uniform_copy"] = ("nat_uniform_copy", "argmax", "argmax")
+    systems["apertium"] = ("apertium", "apertium", "apertium")
     return systems
 
 
@@ -54,8 +57,7 @@ def collect_mt_results(recipe_dir: str | os.PathLike, beam: int, npd_samples: li
             entry["dev_bleu"] = dev["bleu"]
         speed = _read_if_present(exp / system / f"bench_{bench}.json") if bench else None
         if speed is not None:
-            entry.update(latency_ms=speed["latency_ms"], sents_per_s=speed["sents_per_s"], threads=speed["threads"],
-                         batch_size=speed["batch_size"])
+            entry.update({k: speed[k] for k in ("latency_ms", "sents_per_s", "threads", "batch_size") if k in speed})
         results[key] = entry
     lenpen = exp / "ar" / "lenpen"
     if f"ar_beam{beam}" in results and lenpen.is_file():

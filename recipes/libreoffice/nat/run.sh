@@ -82,7 +82,7 @@ if [ $stage -le 2 ] && [ $stop_stage -ge 2 ]; then
 fi
 
 if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
-  stage_banner 3 "Teacher: beam-$beam translations of dev with each length penalty of '$lenpens' (the best is kept), of test with it, greedy of test; BLEU and chrF"
+  stage_banner 3 "Teacher: beam-$beam translations of dev with each length penalty of '$lenpens' (the best is kept), of test with it, greedy of test (es: and Apertium); BLEU and chrF"
   for lp in $lenpens; do
     d=$ar/decode_beam${beam}_dev_lenpen$lp
     mkdir -p $d
@@ -103,6 +103,14 @@ if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
       $ar/model_avg.pt $spm data/test.$src $ar/decode_${name}_test/hyp.$tgt
     score_set $ar $name test
   done
+  if [ $tgt = es ]; then  # English-Spanish: the rule-based peer, Apertium (apt-get install apertium apertium-eng-spa)
+    for set in dev test; do
+      mkdir -p exp/apertium/decode_apertium_$set
+      python -m toolkit.bin.apertium_translate --direction eng-spa --timing exp/apertium/bench_apertium.json \
+        data/$set.$src exp/apertium/decode_apertium_$set/hyp.$tgt
+      score_set exp/apertium apertium $set
+    done
+  fi
 fi
 
 if [ $stage -le 4 ] && [ $stop_stage -ge 4 ]; then
