@@ -60,7 +60,7 @@ if [ $stage -le 1 ]; then
     command -v $tool >/dev/null || { log "$tool is needed and not on PATH"; exit 1; }
   done
   grep -v '^\s*\(#\|$\)' "$mono_conf" | sed "s/{lang}/$tgt_lang/g" |
-  while read -r registry package kind lang origin; do
+  while read -r registry package kind lang origin subdir; do
     dir=$download/mono/${package%@*}
     if [ ! -e "$dir/.done" ]; then
       rm -rf "$dir"; mkdir -p "$dir"
@@ -75,10 +75,9 @@ if [ $stage -le 1 ]; then
       esac
       touch "$dir/.done"
     fi
-    root=$dir
-    [ $kind = brown ] && root=$dir/package
+    [ -d "$dir/$subdir" ] || { log "$package has no $subdir ($mono_conf)"; exit 1; }
     python -m toolkit.bin.extract_monolingual_text --kind $kind --lang $lang --origin $origin \
-      "$root" "$data/local/text/$origin.$lang"
+      "$dir/$subdir" "$data/local/text/$origin.$lang"
   done
 fi
 
