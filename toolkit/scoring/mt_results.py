@@ -15,12 +15,11 @@ hand: both files are rewritten from the experiment directory on every run.
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from toolkit.io.atomic import atomic_write
-from toolkit.scoring.results import read_commands, read_json
+from toolkit.scoring.results import read_commands, read_json, write_results_json
 
 
 def _read_if_present(path: Path) -> dict | None:
@@ -130,7 +129,5 @@ def write_mt_results(recipe_dir: str | os.PathLike, markdown_path: str | os.Path
                             beam, src, tgt, lenpen_sweep(recipe, beam))
     with atomic_write(markdown_path) as f:
         f.write(text)
-    with atomic_write(json_path) as f:
-        json.dump(results, f, indent=1)
-        f.write("\n")
+    write_results_json(results, json_path)
     return results

@@ -82,8 +82,8 @@ def write_results(sections: list[tuple[str, dict[str, dict[str, dict]], list[str
         f.write("\n".join(lines) + "\n")
 
 
-def write_results_json(results: dict[str, dict[str, dict]], json_path: str | os.PathLike) -> None:
-    """exp/results.json: {system: {set: {"wer": ..., ...}}}."""
+def write_results_json(results: dict[str, dict], json_path: str | os.PathLike) -> None:
+    """exp/results.json, atomically: {system: {...}} (speech: {set: {"wer": ..., ...}})."""
     with atomic_write(json_path) as f:
         json.dump(results, f, indent=1)
         f.write("\n")

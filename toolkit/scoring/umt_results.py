@@ -16,12 +16,11 @@ against FreeDict (exp/lexicon/induced.<pair>.json). Nothing is typed by hand.
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from toolkit.io.atomic import atomic_write
-from toolkit.scoring.results import read_commands, read_json
+from toolkit.scoring.results import read_commands, read_json, write_results_json
 
 
 def _scores(path: Path) -> dict | None:
@@ -200,7 +199,5 @@ def write_umt_results(recipe_dir: str | os.PathLike, markdown_path: str | os.Pat
     report = _scores(recipe / "data" / "report.json")
     with atomic_write(markdown_path) as f:
         f.write(umt_markdown(results, read_commands(recipe / "exp"), report, src, tgt))
-    with atomic_write(json_path) as f:
-        json.dump(results, f, indent=1)
-        f.write("\n")
+    write_results_json(results, json_path)
     return results
