@@ -166,7 +166,7 @@ def umt_markdown(results: dict[str, dict], commands: list[str], report: dict | N
                 "|---|---:|---:|"]
         for pair, e in lex.items():
             p1 = e.get("precision_at_1")
-            out.append(f"| {pair} | {'-' if p1 is None else f'{100 * p1:.1f}%'} | {e.get('evaluated')} |")
+            out.append(f"| {pair} | {'-' if p1 is None else f'{100 * p1:.2f}%'} | {e.get('evaluated')} |")
         out.append("")
     out += ["## Systems (test set; BLEU and chrF2 by sacrebleu on detokenized text)", "",
             f"| system | {pairs[0]} BLEU | {pairs[0]} chrF2 | {pairs[1]} BLEU | {pairs[1]} chrF2 | dev BLEU (mean) |",
