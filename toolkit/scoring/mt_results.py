@@ -19,11 +19,7 @@ import os
 from pathlib import Path
 
 from toolkit.io.atomic import atomic_write
-from toolkit.scoring.results import read_commands, read_json, write_results_json
-
-
-def _read_if_present(path: Path) -> dict | None:
-    return read_json(path) if path.is_file() else None
+from toolkit.scoring.results import read_commands, read_json_if_present, write_results_json
 
 
 def system_files(beam: int, npd_samples: list[int]) -> dict[str, tuple[str, str, str | None]]:
@@ -44,17 +40,17 @@ def collect_mt_results(recipe_dir: str | os.PathLike, beam: int, npd_samples: li
     exp = Path(recipe_dir) / "exp"
     results: dict[str, dict] = {}
     for key, (system, name, bench) in system_files(beam, npd_samples).items():
-        test = _read_if_present(exp / system / f"decode_{name}_test" / "scores.json")
+        test = read_json_if_present(exp / system / f"decode_{name}_test" / "scores.json")
         if test is None:
             continue
         entry = {"bleu": test["bleu"], "chrf": test["chrf"], "bleu_signature": test["bleu_signature"],
                  "chrf_signature": test["chrf_signature"]}
         if "brevity_penalty" in test:
             entry["brevity_penalty"] = test["brevity_penalty"]
-        dev = _read_if_present(exp / system / f"decode_{name}_dev" / "scores.json")
+        dev = read_json_if_present(exp / system / f"decode_{name}_dev" / "scores.json")
         if dev is not None:
             entry["dev_bleu"] = dev["bleu"]
-        speed = _read_if_present(exp / system / f"bench_{bench}.json") if bench else None
+        speed = read_json_if_present(exp / system / f"bench_{bench}.json") if bench else None
         if speed is not None:
             entry.update({k: speed[k] for k in ("latency_ms", "sents_per_s", "threads", "batch_size") if k in speed})
         results[key] = entry
@@ -73,7 +69,7 @@ def lenpen_sweep(recipe_dir: str | os.PathLike, beam: int) -> list[tuple[float, 
     prefix = f"decode_beam{beam}_dev_lenpen"
     out = []
     for d in (Path(recipe_dir) / "exp" / "ar").glob(prefix + "*"):
-        scores = _read_if_present(d / "scores.json")
+        scores = read_json_if_present(d / "scores.json")
         if scores is not None:
             out.append((float(d.name[len(prefix):]), scores))
     return sorted(out, key=lambda x: x[0])

@@ -25,6 +25,11 @@ def read_json(path: Path) -> dict:
         raise InputError(f"malformed JSON ({e})", path) from None
 
 
+def read_json_if_present(path: Path) -> dict | None:
+    """`read_json(path)`, or None where the file does not exist (a stage not run yet)."""
+    return read_json(path) if path.is_file() else None
+
+
 def _rtf(decode_dir: Path) -> float | None:
     timings = [read_json(p) for p in sorted(decode_dir.glob("hyp.*/timing.json"))]
     audio = sum(t["audio_seconds"] for t in timings)

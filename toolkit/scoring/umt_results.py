@@ -20,31 +20,27 @@ import os
 from pathlib import Path
 
 from toolkit.io.atomic import atomic_write
-from toolkit.scoring.results import read_commands, read_json, write_results_json
-
-
-def _scores(path: Path) -> dict | None:
-    return read_json(path) if path.is_file() else None
+from toolkit.scoring.results import read_commands, read_json_if_present, write_results_json
 
 
 def _directions(src: str, tgt: str) -> list[str]:
     return [f"{src}-{tgt}", f"{tgt}-{src}"]
 
 
-def system_scores(exp_dir: Path, src: str, tgt: str) -> dict | None:
+def systemread_json_if_present(exp_dir: Path, src: str, tgt: str) -> dict | None:
     """{pair: {bleu, chrf}} on test, `dev` the same on dev, `roundtrip` {lang: bleu}; None if a test
     direction is missing."""
     out: dict = {"dev": {}, "roundtrip": {}}
     for pair in _directions(src, tgt):
-        test = _scores(exp_dir / f"decode_test.{pair}" / "scores.json")
+        test = read_json_if_present(exp_dir / f"decode_test.{pair}" / "scores.json")
         if test is None:
             return None
         out[pair] = {"bleu": test["bleu"], "chrf": test["chrf"]}
-        dev = _scores(exp_dir / f"decode_dev.{pair}" / "scores.json")
+        dev = read_json_if_present(exp_dir / f"decode_dev.{pair}" / "scores.json")
         if dev is not None:
             out["dev"][pair] = {"bleu": dev["bleu"], "chrf": dev["chrf"]}
     for lang in (src, tgt):
-        rt = _scores(exp_dir / f"roundtrip.{lang}" / "scores.json")
+        rt = read_json_if_present(exp_dir / f"roundtrip.{lang}" / "scores.json")
         if rt is not None:
             out["roundtrip"][lang] = rt["bleu"]
     return out
@@ -100,26 +96,26 @@ def collect_umt_results(recipe_dir: str | os.PathLike, src: str, tgt: str, itera
     exp = Path(recipe_dir) / "exp"
     results: dict[str, dict] = {}
     for name in ("wbw_freedict", "wbw_induced"):
-        entry = system_scores(exp / name, src, tgt)
+        entry = systemread_json_if_present(exp / name, src, tgt)
         if entry is not None:
             results[name] = entry
     if "wbw_induced" in results:
         p1 = {}
         for pair in _directions(src, tgt):
-            report = _scores(exp / "lexicon" / f"induced.{pair}.json")
+            report = read_json_if_present(exp / "lexicon" / f"induced.{pair}.json")
             if report is not None:
                 p1[pair] = {"precision_at_1": report.get("precision_at_1"), "evaluated": report.get("evaluated_words")}
         results["wbw_induced"]["lexicon"] = p1
     for name in ("umt", "umt_no_adv", "umt_no_noise"):
         found = {k: e for k in range(1, iterations + 1)
-                 if (e := system_scores(exp / f"{name}_iter{k}", src, tgt)) is not None}
+                 if (e := systemread_json_if_present(exp / f"{name}_iter{k}", src, tgt)) is not None}
         if name == "umt":
             results.update({f"umt_iter{k}": e for k, e in found.items()})
         selection = select_iteration(found, src, tgt)
         if selection is not None:
             key = "umt_final" if name == "umt" else name
             results[key] = {**found[selection["iteration"]], "selection": selection}
-    supervised = system_scores(exp / "supervised", src, tgt)
+    supervised = systemread_json_if_present(exp / "supervised", src, tgt)
     if supervised is not None:
         results["supervised"] = supervised
     return results
@@ -196,7 +192,7 @@ def write_umt_results(recipe_dir: str | os.PathLike, markdown_path: str | os.Pat
     """Collect the results and write both files atomically; returns the results."""
     recipe = Path(recipe_dir)
     results = collect_umt_results(recipe, src, tgt, iterations)
-    report = _scores(recipe / "data" / "report.json")
+    report = read_json_if_present(recipe / "data" / "report.json")
     with atomic_write(markdown_path) as f:
         f.write(umt_markdown(results, read_commands(recipe / "exp"), report, src, tgt))
     write_results_json(results, json_path)
