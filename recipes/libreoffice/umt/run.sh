@@ -64,6 +64,18 @@ translate() {
   python -m toolkit.bin.mt_translate --beam ${6:-$beam} --target-lang $3 --num-threads $threads $1 $spm $4 $5
 }
 
+# word_by_word LEXICON SRC TGT: dev and test translated word by word with exp/lexicon/LEXICON.SRC-TGT.tsv,
+# scored in exp/wbw_LEXICON
+word_by_word() {
+  local set
+  for set in dev test; do
+    mkdir -p exp/wbw_$1/decode_$set.$2-$3
+    python -m toolkit.bin.translate_word_by_word exp/lexicon/$1.$2-$3.tsv data/$set.$2 \
+      exp/wbw_$1/decode_$set.$2-$3/hyp.$3
+    score exp/wbw_$1 $set $2 $3
+  done
+}
+
 # evaluate DIR: test and dev in both directions, and the round trip of the held-out monolingual
 # text (DIR/roundtrip.L: L -> other -> L, scored against the original: unsupervised selection)
 evaluate() {
@@ -137,12 +149,7 @@ if [ $stage -le 2 ] && [ $stop_stage -ge 2 ]; then
   for pair in "$src $tgt" "$tgt $src"; do
     set -- $pair
     cp exp/lexicon/freedict/lexicon.$1-$2.tsv exp/lexicon/freedict.$1-$2.tsv
-    for set in dev test; do
-      mkdir -p exp/wbw_freedict/decode_$set.$1-$2
-      python -m toolkit.bin.translate_word_by_word exp/lexicon/freedict.$1-$2.tsv data/$set.$1 \
-        exp/wbw_freedict/decode_$set.$1-$2/hyp.$2
-      score exp/wbw_freedict $set $1 $2
-    done
+    word_by_word freedict $1 $2
   done
 fi
 
@@ -156,12 +163,7 @@ if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
     python -m toolkit.bin.induce_lexicon $induce_opts --reference exp/lexicon/freedict.$1-$2.tsv \
       --report exp/lexicon/induced.$1-$2.json exp/lexicon/vectors.$1 exp/lexicon/vectors.$2 \
       exp/lexicon/induced.$1-$2.tsv
-    for set in dev test; do
-      mkdir -p exp/wbw_induced/decode_$set.$1-$2
-      python -m toolkit.bin.translate_word_by_word exp/lexicon/induced.$1-$2.tsv data/$set.$1 \
-        exp/wbw_induced/decode_$set.$1-$2/hyp.$2
-      score exp/wbw_induced $set $1 $2
-    done
+    word_by_word induced $1 $2
   done
 fi
 
