@@ -27,7 +27,7 @@ def _directions(src: str, tgt: str) -> list[str]:
     return [f"{src}-{tgt}", f"{tgt}-{src}"]
 
 
-def systemread_json_if_present(exp_dir: Path, src: str, tgt: str) -> dict | None:
+def read_system_scores(exp_dir: Path, src: str, tgt: str) -> dict | None:
     """{pair: {bleu, chrf}} on test, `dev` the same on dev, `roundtrip` {lang: bleu}; None if a test
     direction is missing."""
     out: dict = {"dev": {}, "roundtrip": {}}
@@ -96,7 +96,7 @@ def collect_umt_results(recipe_dir: str | os.PathLike, src: str, tgt: str, itera
     exp = Path(recipe_dir) / "exp"
     results: dict[str, dict] = {}
     for name in ("wbw_freedict", "wbw_induced"):
-        entry = systemread_json_if_present(exp / name, src, tgt)
+        entry = read_system_scores(exp / name, src, tgt)
         if entry is not None:
             results[name] = entry
     if "wbw_induced" in results:
@@ -108,14 +108,14 @@ def collect_umt_results(recipe_dir: str | os.PathLike, src: str, tgt: str, itera
         results["wbw_induced"]["lexicon"] = p1
     for name in ("umt", "umt_no_adv", "umt_no_noise"):
         found = {k: e for k in range(1, iterations + 1)
-                 if (e := systemread_json_if_present(exp / f"{name}_iter{k}", src, tgt)) is not None}
+                 if (e := read_system_scores(exp / f"{name}_iter{k}", src, tgt)) is not None}
         if name == "umt":
             results.update({f"umt_iter{k}": e for k, e in found.items()})
         selection = select_iteration(found, src, tgt)
         if selection is not None:
             key = "umt_final" if name == "umt" else name
             results[key] = {**found[selection["iteration"]], "selection": selection}
-    supervised = systemread_json_if_present(exp / "supervised", src, tgt)
+    supervised = read_system_scores(exp / "supervised", src, tgt)
     if supervised is not None:
         results["supervised"] = supervised
     return results

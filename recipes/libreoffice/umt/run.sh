@@ -20,8 +20,10 @@ emb_opts="--dim 100 --epochs 5 --min-count 3"     # train_word_embeddings option
 induce_opts="--max-words 20000 --refine-iters 5"  # induce_lexicon options
 init_lexicon=freedict   # lexicon of the first model M(1): freedict or induced
 iterations=3            # back-translation iterations
-umt_opts="--max-epochs 1 --warmup-updates 300 --lr 5e-4 --bf16"   # umt_train options of every iteration
-supervised_opts="--max-epochs 3 --warmup-updates 300 --lr 1e-3 --bf16"  # the supervised comparison
+mono_size=20000         # sentences per language drawn afresh for each iteration (0: all of data/mono.*)
+ablation_iterations=1   # iterations of each ablation of stage 5
+umt_opts="--max-epochs 1 --warmup-updates 200 --lr 7e-4 --bf16"   # umt_train options of every iteration
+supervised_opts="--max-epochs 2 --warmup-updates 300 --lr 1e-3 --bf16"  # the supervised comparison
 beam=4                  # beam of the test and dev translations
 bt_beam=1               # beam of the back-translations (greedy, as is usual)
 # End configuration section.
@@ -35,6 +37,8 @@ Options (defaults in the configuration section of $0):
   --emb-opts \"...\" --induce-opts \"...\"   word embeddings and the induced lexicon
   --init-lexicon freedict|induced          the word-by-word model that starts the iterations
   --iterations N --umt-opts \"...\"          back-translation iterations and their umt_train options
+  --mono-size N                            monolingual sentences per language and iteration (0: all)
+  --ablation-iterations N                  iterations of the stage-5 ablations
   --supervised-opts \"...\"                  umt_train options of the supervised comparison
   --beam N --bt-beam N"
 
@@ -98,23 +102,33 @@ evaluate() {
   done
 }
 
-# unsupervised NAME "EXTRA_OPTS": the back-translation iterations exp/NAME_iter1..N
+# sample_mono LANG SEED OUT: mono_size random lines of data/mono.LANG (all of them if mono_size is 0),
+# the same for the same SEED
+sample_mono() {
+  if [ $mono_size -eq 0 ]; then cp data/mono.$1 $3; return; fi
+  shuf -n $mono_size --random-source=<(openssl enc -aes-256-ctr -pass pass:$2 -nosalt < /dev/zero 2> /dev/null) \
+    data/mono.$1 > $3
+}
+
+# unsupervised NAME ITERATIONS "EXTRA_OPTS": the back-translation iterations exp/NAME_iter1..ITERATIONS;
+# iteration k of every NAME trains on the same sample of the monolingual text
 unsupervised() {
-  local name=$1 extra=$2 prev=""
-  for it in $(seq 1 $iterations); do
+  local name=$1 n=$2 extra=$3 prev=""
+  for it in $(seq 1 $n); do
     local dir=exp/${name}_iter$it
-    mkdir -p $dir/bt $dir/log
+    mkdir -p $dir/bt $dir/log $dir/data
+    for l in $src $tgt; do sample_mono $l $it $dir/data/mono.$l; done
     for pair in "$src $tgt" "$tgt $src"; do
       set -- $pair
       if [ -z "$prev" ]; then  # M(1): word by word
-        python -m toolkit.bin.translate_word_by_word exp/lexicon/$init_lexicon.$1-$2.tsv data/mono.$1 $dir/bt/mono.$1.$2
+        python -m toolkit.bin.translate_word_by_word exp/lexicon/$init_lexicon.$1-$2.tsv $dir/data/mono.$1 $dir/bt/mono.$1.$2
       else
-        translate $prev $1 $2 data/mono.$1 $dir/bt/mono.$1.$2 $bt_beam
+        translate $prev $1 $2 $dir/data/mono.$1 $dir/bt/mono.$1.$2 $bt_beam
       fi
     done
     python -m toolkit.bin.umt_train --languages $src,$tgt --num-threads $threads $umt_opts $extra \
-      ${prev:+--init $prev} --mono $src=data/mono.$src --mono $tgt=data/mono.$tgt \
-      --bt $tgt-$src=$dir/bt/mono.$src.$tgt,data/mono.$src --bt $src-$tgt=$dir/bt/mono.$tgt.$src,data/mono.$tgt \
+      ${prev:+--init $prev} --mono $src=$dir/data/mono.$src --mono $tgt=$dir/data/mono.$tgt \
+      --bt $tgt-$src=$dir/bt/mono.$src.$tgt,$dir/data/mono.$src --bt $src-$tgt=$dir/bt/mono.$tgt.$src,$dir/data/mono.$tgt \
       --valid $src=data/mono_dev.$src --valid $tgt=data/mono_dev.$tgt $spm $dir 2>&1 | tee -a $dir/log/train.log
     evaluate $dir
     prev=$dir/model_last.pt
@@ -169,13 +183,13 @@ fi
 
 if [ $stage -le 4 ] && [ $stop_stage -ge 4 ]; then
   stage_banner 4 "Unsupervised: $iterations iterations of auto-encoding + back-translation + adversarial training"
-  unsupervised umt ""
+  unsupervised umt $iterations ""
 fi
 
 if [ $stage -le 5 ] && [ $stop_stage -ge 5 ]; then
   stage_banner 5 "Ablations: without the adversarial term, without noise"
-  unsupervised umt_no_adv "--adv-weight 0"
-  unsupervised umt_no_noise "--drop-prob 0 --shuffle-k 0 --no-noise-translations"
+  unsupervised umt_no_adv $ablation_iterations "--adv-weight 0"
+  unsupervised umt_no_noise $ablation_iterations "--drop-prob 0 --shuffle-k 0 --no-noise-translations"
 fi
 
 if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
@@ -194,7 +208,8 @@ fi
 
 if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
   stage_banner 7 "exp/results.json and RESULTS.md"
-  python -m toolkit.bin.write_umt_results --src-lang $src --tgt-lang $tgt --iterations $iterations \
+  most=$(( iterations > ablation_iterations ? iterations : ablation_iterations ))
+  python -m toolkit.bin.write_umt_results --src-lang $src --tgt-lang $tgt --iterations $most \
     . RESULTS.md exp/results.json
 fi
 
