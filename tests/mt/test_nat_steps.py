@@ -149,6 +149,22 @@ def test_benchmark_and_results(recipe):
         sweep.append(json.loads((out.parent / "scores.json").read_text())["bleu"])
     chosen = "1.0" if sweep[0] >= sweep[1] else "2.0"
     (exp / "ar" / "lenpen").write_text(chosen + "\n")
+    npd_sweep = []
+    for lp in ("0", "1.0"):  # and of NPD's
+        out = exp / "nat" / f"decode_npd5_dev_lenpen{lp}" / "hyp.fr"
+        assert nat_translate.main(["--mode", "npd", "--samples", "5", "--lenpen", lp, "--teacher", teacher,
+                                   "--num-threads", "1", str(exp / "nat" / "model_last.pt"), spm,
+                                   str(data / "dev.en"), str(out)]) == 0
+        assert score_bleu.main(["--json", str(out.parent / "scores.json"), str(out), str(data / "dev.fr")]) == 0
+        npd_sweep.append(json.loads((out.parent / "scores.json").read_text())["bleu"])
+    (exp / "nat" / "npd_lenpen").write_text("1.0\n")
+    npd_dir = exp / "nat" / "decode_npd5_test"
+    if not (npd_dir / "scores.json").exists():
+        assert nat_translate.main(["--mode", "npd", "--samples", "5", "--teacher", teacher, "--num-threads", "1",
+                                   str(exp / "nat" / "model_last.pt"), spm, str(data / "test.en"),
+                                   str(npd_dir / "hyp.fr")]) == 0
+        assert score_bleu.main(["--json", str(npd_dir / "scores.json"), str(npd_dir / "hyp.fr"),
+                                str(data / "test.fr")]) == 0
     bench = json.loads((exp / "nat" / "bench_argmax.json").read_text())
     assert bench["sentences"] == 20 and bench["latency_ms"] > 0 and bench["sents_per_s"] > 0
     assert write_mt_results.main(["--beam", "2", "--npd-samples", "5", str(recipe), str(recipe / "RESULTS.md"),
@@ -162,4 +178,7 @@ def test_benchmark_and_results(recipe):
     markdown = (recipe / "RESULTS.md").read_text()
     assert "| nat |" in markdown
     assert f"| 1 | {sweep[0]:.2f} |" in markdown and f"| 2 | {sweep[1]:.2f} |" in markdown
-    assert markdown.count("| yes |") == 1
+    assert results["nat_npd5"]["lenpen"] == 1.0
+    assert "NPD's length penalty (dev, s=5)" in markdown
+    assert f"| 0 | {npd_sweep[0]:.2f} |" in markdown and f"| 1 | {npd_sweep[1]:.2f} |" in markdown
+    assert markdown.count("| yes |") == 2

@@ -22,10 +22,12 @@ ar_opts="--max-epochs 8 --warmup-updates 300 --lr 1e-3 --bf16"   # teacher train
 ar_average=2            # average the teacher's last N epoch models
 beam=4                  # the teacher's beam (also for distillation)
 lenpens="1.0 1.5 2.0"   # length normalisation exponents tried on dev; the best (exp/ar/lenpen) is used
-                        #   by the teacher's beam search, the distillation and NPD's rescoring
+                        #   by the teacher's beam search and the distillation
 distill_batch=256       # sentences per batch when the teacher translates the training sources
 nat_opts="--max-updates 400 --warmup-updates 100 --lr 1e-3 --bf16"   # every NAT's training (nat_train options)
 npd_samples="10 100"    # noisy parallel decoding sample counts
+npd_lenpens="0 0.5 1.0 1.5"  # length normalisation of NPD's rescoring tried on dev with the first sample
+                        #   count; the best (exp/nat/npd_lenpen) is used by every NPD decoding
 # End configuration section.
 
 help_message="Usage: $0 [options]
@@ -39,7 +41,8 @@ Options (defaults in the configuration section of $0):
   --beam N --lenpens \"X Y\"   the teacher's beam and the length penalties tried on dev
   --distill-batch N          sentences per batch of the distillation translations
   --nat-opts \"...\"           options of every nat_train
-  --npd-samples \"10 100\"     noisy parallel decoding sample counts"
+  --npd-samples \"10 100\"     noisy parallel decoding sample counts
+  --npd-lenpens \"X Y\"       length penalties of NPD's rescoring tried on dev"
 
 cmdline="$0${*:+ $*}"
 echo "$cmdline"
@@ -149,14 +152,28 @@ if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
 fi
 
 if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
-  stage_banner 7 "NAT decoding: argmax fertilities (dev, test); average fertilities and NPD rescored by the teacher (test)"
+  stage_banner 7 "NAT decoding: argmax fertilities (dev, test); NPD's length penalty from '$npd_lenpens' on dev; average fertilities and NPD rescored by the teacher (test)"
+  s=${npd_samples%% *}
+  for lp in $npd_lenpens; do
+    d=exp/nat/decode_npd${s}_dev_lenpen$lp
+    mkdir -p $d
+    python -m toolkit.bin.nat_translate --mode npd --samples $s --lenpen $lp --teacher $ar/model_avg.pt \
+      --num-threads $threads exp/nat/model_last.pt $spm data/dev.$src $d/hyp.$tgt
+    python -m toolkit.bin.score_bleu --json $d/scores.json $d/hyp.$tgt data/dev.$tgt | tee $d/scores.txt
+  done
+  best=$(python -m toolkit.bin.best_score --key bleu $(for lp in $npd_lenpens; do echo exp/nat/decode_npd${s}_dev_lenpen$lp/scores.json; done))
+  best=$(dirname "$best")
+  echo ${best##*lenpen} > exp/nat/npd_lenpen
+  rm -rf exp/nat/decode_npd${s}_dev
+  cp -r $best exp/nat/decode_npd${s}_dev
+  log "NPD length penalty $(cat exp/nat/npd_lenpen): the best dev BLEU of '$npd_lenpens' (s=$s)"
   for set in dev test; do
     for system in nat nat_nokd nat_uniform_copy; do
       # dev: argmax only (nothing is tuned on it); test: every decoding of the distilled NAT
       modes="argmax"; [ $system = nat ] && [ $set = test ] && modes="argmax average $(printf 'npd%s ' $npd_samples)"
       for mode in $modes; do
         mkdir -p exp/$system/decode_${mode}_$set
-        case $mode in npd*) opts="--mode npd --samples ${mode#npd} --lenpen $(cat $ar/lenpen) --teacher $ar/model_avg.pt" ;; *) opts="--mode $mode" ;; esac
+        case $mode in npd*) opts="--mode npd --samples ${mode#npd} --lenpen $(cat exp/nat/npd_lenpen) --teacher $ar/model_avg.pt" ;; *) opts="--mode $mode" ;; esac
         python -m toolkit.bin.nat_translate $opts --num-threads $threads exp/$system/model_last.pt $spm \
           data/$set.$src exp/$system/decode_${mode}_$set/hyp.$tgt
         score_set exp/$system $mode $set
@@ -174,7 +191,8 @@ if [ $stage -le 8 ] && [ $stop_stage -ge 8 ]; then
     bench exp/$system/bench_argmax.json --nat --mode argmax exp/$system/model_last.pt
   done
   for s in $npd_samples; do
-    bench exp/nat/bench_npd$s.json --nat --mode npd --samples $s --lenpen $(cat $ar/lenpen) --teacher $ar/model_avg.pt exp/nat/model_last.pt
+    bench exp/nat/bench_npd$s.json --nat --mode npd --samples $s --lenpen $(cat exp/nat/npd_lenpen) \
+      --teacher $ar/model_avg.pt exp/nat/model_last.pt
   done
 fi
 
