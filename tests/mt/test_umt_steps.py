@@ -6,6 +6,7 @@ import json
 import random
 
 import pytest
+import torch
 
 from toolkit import cli
 from toolkit.bin import (
@@ -15,6 +16,7 @@ from toolkit.bin import (
     translate_word_by_word,
     umt_train,
 )
+from toolkit.mt.transformer import load_model
 
 EN = ["open", "close", "save", "file", "menu", "new", "window", "print", "page", "help", "table", "insert"]
 FR = ["ouvrir", "fermer", "enregistrer", "fichier", "menu", "nouveau", "fenêtre", "imprimer", "page", "aide",
@@ -87,3 +89,26 @@ def test_one_iteration_learns_to_translate_without_parallel_data(toy):
     assert cli.run(umt_train.main, [*SMALL, "--mono", f"en={mono['en']}", spm, str(d / "x")]) == 1
     assert cli.run(umt_train.main, [*SMALL, "--mono", f"en={mono['en']}", "--mono", f"fr={mono['fr']}",
                                     "--bt", f"en-en={mono['en']},{mono['en']}", spm, str(d / "x")]) == 1
+
+
+def test_next_iteration_starts_from_the_previous_model_and_the_supervised_mode(toy):
+    d, mono, spm = toy
+    data = ["--mono", f"en={mono['en']}", "--mono", f"fr={mono['fr']}",
+            "--bt", f"fr-en={d / 'bt.en.fr'},{mono['en']}", "--bt", f"en-fr={d / 'bt.fr.en'},{mono['fr']}"]
+    assert umt_train.main([*SMALL, "--max-epochs", "1", *data, spm, str(d / "first")]) == 0
+    first = load_model(str(d / "first" / "model_last.pt"))
+    # a learning rate of ~0: the next iteration's model is the previous one, with its shape
+    # (the default --d-model 256 is ignored; dropout is an option of training) and a fresh discriminator
+    assert umt_train.main(["--max-epochs", "1", "--lr", "1e-12", "--warmup-init-lr", "1e-12", "--num-threads", "1",
+                           "--dropout", "0",
+                           "--discriminator-hidden", "16", "--init", str(d / "first" / "model_last.pt"), *data, spm,
+                           str(d / "second")]) == 0
+    second = load_model(str(d / "second" / "model_last.pt"))
+    assert second.config == first.config
+    for (name, a), b in zip(first.state_dict().items(), second.state_dict().values()):
+        assert torch.allclose(a, b, atol=1e-6), name
+    # supervised: real pairs in both directions, no auto-encoding, no discriminator, no --mono
+    pairs = ["--bt", f"en-fr={d / 'test.en'},{d / 'test.fr'}", "--bt", f"fr-en={d / 'test.fr'},{d / 'test.en'}"]
+    assert umt_train.main([*SMALL, "--max-epochs", "2", "--auto-weight", "0", "--adv-weight", "0",
+                           "--no-noise-translations", *pairs, spm, str(d / "supervised")]) == 0
+    assert json.loads((d / "supervised" / "train_summary.json").read_text())["epochs"] == 2
