@@ -167,6 +167,17 @@ def test_benchmark_and_results(recipe):
                                 str(data / "test.fr")]) == 0
     bench = json.loads((exp / "nat" / "bench_argmax.json").read_text())
     assert bench["sentences"] == 20 and bench["latency_ms"] > 0 and bench["sents_per_s"] > 0
+    assert "peer" not in bench
+    # NPD's benchmark with the teacher as its peer, measured in the same run
+    assert mt_benchmark.main(["--nat", "--mode", "npd", "--samples", "5", "--lenpen", "1.0", "--teacher", teacher,
+                              "--peer", teacher, "--peer-beam", "2", "--peer-lenpen", chosen, "--num-threads", "1",
+                              str(exp / "nat" / "model_last.pt"), spm, str(data / "test.en"),
+                              str(exp / "nat" / "bench_npd5.json")]) == 0
+    npd_bench = json.loads((exp / "nat" / "bench_npd5.json").read_text())
+    peer = npd_bench["peer"]
+    assert peer["beam"] == 2 and peer["lenpen"] == float(chosen) and peer["latency_ms"] > 0 and peer["sents_per_s"] > 0
+    assert npd_bench["speedup"] == pytest.approx(peer["latency_ms"] / npd_bench["latency_ms"])
+    assert npd_bench["throughput_speedup"] == pytest.approx(npd_bench["sents_per_s"] / peer["sents_per_s"])
     assert write_mt_results.main(["--beam", "2", "--npd-samples", "5", str(recipe), str(recipe / "RESULTS.md"),
                                   str(exp / "results.json")]) == 0
     results = json.loads((exp / "results.json").read_text())
@@ -174,11 +185,24 @@ def test_benchmark_and_results(recipe):
     assert results["ar_beam2"]["speedup"] == pytest.approx(1.0)
     ar = json.loads((exp / "ar" / "bench_beam2.json").read_text())["latency_ms"]
     assert results["nat"]["speedup"] == pytest.approx(ar / bench["latency_ms"])
+    assert results["nat"]["speedup_source"] == "separate runs"
+    assert results["nat_npd5"]["speedup_source"] == "same run"
+    assert results["nat_npd5"]["speedup"] == pytest.approx(npd_bench["speedup"])
+    assert results["nat_npd5"]["peer_latency_ms"] == pytest.approx(peer["latency_ms"])
     assert results["ar_beam2"]["lenpen"] == float(chosen) and 0 < results["nat"]["brevity_penalty"] <= 1
     markdown = (recipe / "RESULTS.md").read_text()
-    assert "| nat |" in markdown
+    assert "| nat |" in markdown and "| same run |" in markdown and "| separate runs |" in markdown
     assert f"| 1 | {sweep[0]:.2f} |" in markdown and f"| 2 | {sweep[1]:.2f} |" in markdown
     assert results["nat_npd5"]["lenpen"] == 1.0
     assert "NPD's length penalty (dev, s=5)" in markdown
     assert f"| 0 | {npd_sweep[0]:.2f} |" in markdown and f"| 1 | {npd_sweep[1]:.2f} |" in markdown
     assert markdown.count("| yes |") == 2
+
+
+def test_batch1_latency_alternates_the_systems():
+    calls = []
+    searches = [lambda seqs, k=k: calls.append((k, seqs[0][0])) or [] for k in range(2)]
+    times = mt_benchmark.batch1_latency(searches, [[1], [2], [3]])
+    # one warm-up sentence each, then the two in turn, the order reversed on odd sentences
+    assert calls == [(0, 1), (1, 1), (0, 1), (1, 1), (1, 2), (0, 2), (0, 3), (1, 3)]
+    assert len(times) == 2 and all(t >= 0 for t in times)

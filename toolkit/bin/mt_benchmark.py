@@ -6,9 +6,19 @@ sentence of INPUT translated alone, one after the other, timed from its pieces t
 pieces (the encoder, the search or parallel decoding, NPD's rescoring); the mean per sentence
 in milliseconds. Throughput: the whole INPUT in length-sorted batches of --batch-size sentences,
 sentences per second. Both with --num-threads torch threads, after one warm-up sentence.
-OUTPUT (JSON): {latency_ms, sents_per_s, sentences, batch_size, threads, system options}.
+
+With --peer (an autoregressive Transformer, e.g. the teacher with --peer-beam 4), the peer is
+measured in the same process: at batch size 1 the two systems translate each sentence in
+turn (the system first on even sentences, the peer first on odd ones), so a load or clock
+change on the machine affects both; its throughput run follows the system's. The speed-ups
+are then ratios of figures measured side by side, not of separate runs.
+OUTPUT (JSON): {latency_ms, sents_per_s, sentences, batch_size, threads, system options}, and
+with --peer also {peer: {model, beam, lenpen, latency_ms, sents_per_s}, speedup (peer latency /
+latency), throughput_speedup (sents_per_s / peer's)}.
 
   python -m toolkit.bin.mt_benchmark --beam 4 exp/ar/model_avg.pt data/spm/spm.model data/test.en exp/ar/bench_beam4.json
+  python -m toolkit.bin.mt_benchmark --nat --peer exp/ar/model_avg.pt --peer-beam 4 exp/nat/model_last.pt \
+      data/spm/spm.model data/test.en exp/nat/bench_argmax.json
 """
 from __future__ import annotations
 
@@ -23,7 +33,7 @@ from toolkit.io.atomic import atomic_write
 from toolkit.log import get_logger
 from toolkit.mt.nat import MODES, load_nat, nat_search
 from toolkit.mt.transformer import load_model
-from toolkit.mt.translate import SearchOptions, ar_search, translate_lines
+from toolkit.mt.translate import Search, SearchOptions, ar_search, translate_lines
 from toolkit.mt.vocab import Vocabulary
 from toolkit.parallel.pool import available_cpus
 from toolkit.progress import progress
@@ -40,6 +50,9 @@ def build_parser():
     p.add_argument("--mode", choices=MODES, default="argmax", help="the NAT's fertilities")
     p.add_argument("--samples", type=int, default=10, help="NPD fertility samples per sentence")
     p.add_argument("--teacher", help="autoregressive model rescoring the NPD candidates")
+    p.add_argument("--peer", help="autoregressive Transformer measured alongside MODEL (see above)")
+    p.add_argument("--peer-beam", type=int, default=4, help="beam size of the peer (1: greedy)")
+    p.add_argument("--peer-lenpen", type=float, default=1.0, help="length normalisation exponent of the peer's beam search")
     p.add_argument("--batch-size", type=int, default=64, help="sentences per batch of the throughput run")
     p.add_argument("--num-threads", type=int, default=available_cpus(), help="torch threads")
     p.add_argument("model", help="the model")
@@ -67,25 +80,55 @@ def main(argv: list[str] | None = None) -> int:
         model = load_model(args.model)
         search = ar_search(model, options)
         system = {"model": args.model, "beam": args.beam, "lenpen": args.lenpen}
-    limit = model.config.max_positions - 1
+    systems = [(model, search)]
+    if args.peer:
+        peer = load_model(args.peer)
+        peer_options = SearchOptions(beam=args.peer_beam, lenpen=args.peer_lenpen, max_sentences=args.batch_size,
+                                     max_tokens=1 << 20)
+        systems.append((peer, ar_search(peer, peer_options)))
+    limit = min(m.config.max_positions for m, _ in systems) - 1
     encoded = [vocab.encode(line)[:limit] for line in lines]
 
-    search([encoded[0]])  # warm-up: first-call allocations are not the system's latency
-    start = time.perf_counter()
-    for ids in progress(encoded, "batch-1 latency", unit="sent"):
-        search([ids])
-    latency = (time.perf_counter() - start) / len(encoded)
-    start = time.perf_counter()
-    translate_lines(model, vocab, lines, options, where=args.input, search=search)
-    throughput = len(lines) / (time.perf_counter() - start)
-    result = {"latency_ms": 1000 * latency, "sents_per_s": throughput, "sentences": len(lines),
+    latency = batch1_latency([s for _, s in systems], encoded)
+    throughput = []
+    for m, s in systems:
+        start = time.perf_counter()
+        translate_lines(m, vocab, lines, options, where=args.input, search=s)
+        throughput.append(len(lines) / (time.perf_counter() - start))
+    result = {"latency_ms": 1000 * latency[0], "sents_per_s": throughput[0], "sentences": len(lines),
               "batch_size": args.batch_size, "threads": args.num_threads, **system}
+    if args.peer:
+        result["peer"] = {"model": args.peer, "beam": args.peer_beam, "lenpen": args.peer_lenpen,
+                          "latency_ms": 1000 * latency[1], "sents_per_s": throughput[1]}
+        result["speedup"] = latency[1] / latency[0]
+        result["throughput_speedup"] = throughput[0] / throughput[1]
     with atomic_write(args.output) as f:
         json.dump(result, f, indent=1)
         f.write("\n")
     _log.info("%s: %.1f ms per sentence at batch size 1, %.1f sentences/s at batch size %d (%d sentences, %d threads)",
-              args.model, 1000 * latency, throughput, args.batch_size, len(lines), args.num_threads)
+              args.model, result["latency_ms"], result["sents_per_s"], args.batch_size, len(lines), args.num_threads)
+    if args.peer:
+        _log.info("peer %s (beam %d), same run: %.1f ms, %.1f sentences/s; speed-up %.2fx at batch size 1, %.2fx at %d",
+                  args.peer, args.peer_beam, result["peer"]["latency_ms"], result["peer"]["sents_per_s"],
+                  result["speedup"], result["throughput_speedup"], args.batch_size)
     return 0
+
+
+def batch1_latency(searches: list[Search], encoded: list[list[int]]) -> list[float]:
+    """Mean seconds per sentence of each search, translating `encoded` one sentence at a time.
+
+    The searches take turns on every sentence, in reverse order on odd sentences, after one
+    warm-up sentence each (first-call allocations are not a system's latency).
+    """
+    for search in searches:
+        search([encoded[0]])
+    totals = [0.0] * len(searches)
+    for i, ids in enumerate(progress(encoded, "batch-1 latency", unit="sent")):
+        for k in (range(len(searches)) if i % 2 == 0 else reversed(range(len(searches)))):
+            start = time.perf_counter()
+            searches[k]([ids])
+            totals[k] += time.perf_counter() - start
+    return [t / len(encoded) for t in totals]
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@ System keys and where their numbers come from (NAME is the decoding's name, SET 
   apertium (en-es)          exp/apertium/decode_apertium_SET/scores.json, exp/apertium/bench_apertium.json
                             (apertium_translate's timing: throughput only)
 Each system gets test `bleu`, `chrf` and `brevity_penalty`, `dev_bleu`, `latency_ms`,
-`sents_per_s` and `speedup` (latency of ar_beam<B> / its latency) where those files exist;
+`sents_per_s`, `speedup` and `throughput_speedup` where those files exist. The speed-ups are
+those of the benchmark when it measured ar_beam<B> as its peer in the same run (mt_benchmark
+--peer; `speedup_source` "same run", and `peer_latency_ms`); otherwise the ratios of
+ar_beam<B>'s own benchmark figures to the system's (`speedup_source` "separate runs");
 ar_beam<B> also its `lenpen`, the length penalty chosen on dev (exp/ar/lenpen, from the scored
 exp/ar/decode_beam<B>_dev_lenpen<X> decodings, which RESULTS.md lists); nat_npd<S> the length
 penalty of NPD's rescoring, chosen on dev the same way (exp/nat/npd_lenpen, from
@@ -37,8 +40,8 @@ def system_files(beam: int, npd_samples: list[int]) -> dict[str, tuple[str, str,
 
 
 def collect_mt_results(recipe_dir: str | os.PathLike, beam: int, npd_samples: list[int]) -> dict[str, dict]:
-    """{system: {"bleu", "chrf", "dev_bleu", "latency_ms", "sents_per_s", "speedup", "signatures"}} for
-    every system with a scored test decoding."""
+    """{system: {"bleu", "chrf", "dev_bleu", "latency_ms", "sents_per_s", "speedup", "throughput_speedup",
+    "speedup_source", "signatures", ...}} for every system with a scored test decoding."""
     exp = Path(recipe_dir) / "exp"
     results: dict[str, dict] = {}
     for key, (system, name, bench) in system_files(beam, npd_samples).items():
@@ -54,16 +57,27 @@ def collect_mt_results(recipe_dir: str | os.PathLike, beam: int, npd_samples: li
             entry["dev_bleu"] = dev["bleu"]
         speed = read_json_if_present(exp / system / f"bench_{bench}.json") if bench else None
         if speed is not None:
-            entry.update({k: speed[k] for k in ("latency_ms", "sents_per_s", "threads", "batch_size") if k in speed})
+            entry.update({k: speed[k] for k in ("latency_ms", "sents_per_s", "threads", "batch_size", "speedup",
+                                                "throughput_speedup") if k in speed})
+            if "peer" in speed:
+                entry["peer_latency_ms"] = speed["peer"]["latency_ms"]
+                entry["speedup_source"] = "same run"
         results[key] = entry
     for key, path in [(f"ar_beam{beam}", exp / "ar" / "lenpen")] + [(f"nat_npd{s}", exp / "nat" / "npd_lenpen")
                                                                       for s in npd_samples]:
         if key in results and path.is_file():
             results[key]["lenpen"] = float(path.read_text())
-    reference = results.get(f"ar_beam{beam}", {}).get("latency_ms")
+    reference = results.get(f"ar_beam{beam}", {})
     for entry in results.values():
-        if reference and "latency_ms" in entry:
-            entry["speedup"] = reference / entry["latency_ms"]
+        if "speedup_source" in entry or "latency_ms" not in entry or "latency_ms" not in reference:
+            continue
+        if entry is reference:
+            entry.update(speedup=1.0, throughput_speedup=1.0, speedup_source="reference")
+            continue
+        entry["speedup"] = reference["latency_ms"] / entry["latency_ms"]
+        if "sents_per_s" in entry and "sents_per_s" in reference:
+            entry["throughput_speedup"] = entry["sents_per_s"] / reference["sents_per_s"]
+        entry["speedup_source"] = "separate runs"
     return results
 
 
@@ -113,14 +127,18 @@ def results_markdown(results: dict[str, dict], commands: list[str], stats_md: st
                              "dev BLEU chooses X for every NPD decoding and benchmark."],
                             npd, results.get(f"nat_npd{samples}", {}).get("lenpen"))
     out += ["## Systems (test set; BLEU and chrF2 by sacrebleu on detokenized text)", "",
-            f"Latency: mean per sentence at batch size 1 over the whole test set; speed-up against "
-            f"ar_beam{beam}'s latency; throughput: sentences/s at batch size 64. BP: BLEU's brevity penalty.", "",
-            "| system | test BLEU | test chrF2 | BP | dev BLEU | latency ms | speed-up | sentences/s |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+            "Latency: mean per sentence at batch size 1 over the whole test set; throughput: sentences/s at",
+            f"batch size 64. Speed-ups are against ar_beam{beam}: measured side by side in the system's own benchmark",
+            "run (`same run`: the two translate each sentence in turn) or, without a peer in that run, the",
+            "ratio to ar_beam's separate benchmark. BP: BLEU's brevity penalty.", "",
+            "| system | test BLEU | test chrF2 | BP | dev BLEU | latency ms | speed-up | sentences/s | speed-up (batch 64) "
+            "| speed-ups from |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for key, e in results.items():
         out.append(f"| {key} | {e['bleu']:.2f} | {e['chrf']:.2f} | {_num(e, 'brevity_penalty', '%.3f')} | "
                    f"{_num(e, 'dev_bleu', '%.2f')} | {_num(e, 'latency_ms', '%.1f')} | {_num(e, 'speedup', '%.1fx')} | "
-                   f"{_num(e, 'sents_per_s', '%.1f')} |")
+                   f"{_num(e, 'sents_per_s', '%.1f')} | {_num(e, 'throughput_speedup', '%.1fx')} | "
+                   f"{e.get('speedup_source', '-')} |")
     if results:
         first = next(iter(results.values()))
         out += ["", f"BLEU signature: `{first['bleu_signature']}`", f"chrF2 signature: `{first['chrf_signature']}`"]

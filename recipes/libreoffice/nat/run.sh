@@ -185,16 +185,19 @@ if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
 fi
 
 if [ $stage -le 8 ] && [ $stop_stage -ge 8 ]; then
-  stage_banner 8 "Benchmark on test: latency at batch size 1 and throughput at batch size 64"
+  stage_banner 8 "Benchmark on test: latency at batch size 1 and throughput at batch size 64, each NAT side by side with the teacher's beam"
   bench() { local out=$1; shift; python -m toolkit.bin.mt_benchmark --num-threads $threads "$@" $spm data/test.$src $out; }
+  # Every NAT benchmark measures the teacher's beam search in the same run as its peer, sentence
+  # by sentence in turn, so that the speed-ups do not depend on the machine's load between runs.
+  peer="--peer $ar/model_avg.pt --peer-beam $beam --peer-lenpen $(cat $ar/lenpen)"
   bench $ar/bench_beam$beam.json --beam $beam --lenpen $(cat $ar/lenpen) $ar/model_avg.pt
-  bench $ar/bench_greedy.json --beam 1 $ar/model_avg.pt
+  bench $ar/bench_greedy.json --beam 1 $peer $ar/model_avg.pt
   for system in nat nat_nokd nat_uniform_copy; do
-    bench exp/$system/bench_argmax.json --nat --mode argmax exp/$system/model_last.pt
+    bench exp/$system/bench_argmax.json --nat --mode argmax $peer exp/$system/model_last.pt
   done
   for s in $npd_samples; do
     bench exp/nat/bench_npd$s.json --nat --mode npd --samples $s --lenpen $(cat exp/nat/npd_lenpen) \
-      --teacher $ar/model_avg.pt exp/nat/model_last.pt
+      --teacher $ar/model_avg.pt $peer exp/nat/model_last.pt
   done
 fi
 
