@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Decodes a data directory with a GMM-HMM or a hybrid DNN-HMM through an HCLG graph, as Kaldi's
 # steps/decode.sh and steps/nnet/decode.sh:
-# --nj jobs over the speaker splits, one lattice per utterance, best paths at every LM
-# weight and insertion penalty, then scoring. On dev the best setting is chosen; pass
-# --chosen-on <dev-decode-dir> to score a test set once at that setting.
+# --nj jobs (split by utterance; by speaker when decoding with or for speaker transforms), one
+# lattice per utterance, best paths at every LM weight and insertion penalty, then scoring.
+# On dev the best setting is chosen; pass --chosen-on <dev-decode-dir> to score a test set
+# once at that setting.
 # The model is <decode-dir>/../final.mdl, as in Kaldi, unless --model; if <decode-dir>/../final.nnet
 # exists, the system is a DNN (local/train_dnn.sh) whose posteriors divided by the priors of
 # ali_train_pdf.counts replace the GMM's likelihoods (final.mdl then gives the transition model). The features are
@@ -55,8 +56,14 @@ for f in "$graph/HCLG.fst" "$graph/words.txt" "$data/feats.scp" "$model" "$srcdi
   [ -f "$f" ] || { log "Expected file $f to exist"; exit 1; }
 done
 feat_opts=$(cat "$srcdir/feat_opts")
-nspk=$(wc -l < "$data/spk2utt")
-[ "$nj" -le "$nspk" ] || nj=$nspk
+# Speaker-independent decoding splits the data by utterance, so that a set with fewer speakers
+# than --nj (one real speaker, say) still runs --nj jobs; per-speaker CMVN is unaffected, each
+# part carrying its speakers' statistics. With transforms, or alignments for estimating them,
+# every speaker's utterances must stay in one job, as in Kaldi.
+split_opts=--per-utt
+if [ -n "$transform_dir" ] || $write_alignments; then split_opts=; fi
+if [ -n "$split_opts" ]; then units=$(wc -l < "$data/feats.scp"); else units=$(wc -l < "$data/spk2utt"); fi
+[ "$nj" -le "$units" ] || nj=$units
 extra_opts=()
 if [ -n "$transform_dir" ]; then
   ntrans=$(find "$transform_dir" -maxdepth 1 -name 'trans.*.ark' | wc -l)
@@ -81,8 +88,8 @@ fi
 for f in $add_timing; do
   extra_opts+=(--add-timing "$f")
 done
-sdata=$data/split$nj
-python -m toolkit.bin.split_data_dir "$data" "$nj"
+sdata=$data/split$nj${split_opts:+utt}
+python -m toolkit.bin.split_data_dir $split_opts "$data" "$nj"
 mkdir -p "$dir/log"
 rm -rf "$dir"/hyp.* "$dir"/ali.*.ark   # a rerun with another --nj must not mix in old jobs
 

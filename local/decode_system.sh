@@ -12,6 +12,7 @@ decoder=decode.sh   # or decode_fmllr.sh for speaker-adapted systems
 decode_opts=        # further options of the decoder, e.g. "--beam 11"
 graph_dir=          # an existing graph of the same tree to decode with; default: make <system-dir>/graph
 data_root=data      # the sets are <data-root>/<set> (e.g. data-fmllr-tri3 for a DNN on fMLLR features)
+concurrent=true     # decode the sets after the tuning set at the same time, each with --nj jobs
 # End configuration section.
 
 echo "$0 $*"
@@ -23,7 +24,7 @@ if [ $# -ne 2 ]; then
   cat >&2 <<EOU
 Usage: $0 [options] <lang-test-dir> <system-dir>
  e.g.: $0 --sets "dev test" data/lang_test exp/tri1
-Options: --cmd --nj --sets --decoder --decode-opts --graph-dir --data-root
+Options: --cmd --nj --sets --decoder --decode-opts --graph-dir --data-root --concurrent
 EOU
   exit 1
 fi
@@ -35,7 +36,20 @@ tune=${sets%% *}
 graph=${graph_dir:-$dir/graph}
 [ -n "$graph_dir" ] || python -m toolkit.bin.make_graph "$lang" "$dir" "$graph"
 $decoder --cmd "$cmd" --nj $nj $decode_opts "$graph" "$data_root/$tune" "$dir/decode_$tune"
+# A one-speaker set decodes in one job when the decoder adapts to speakers, and job start-up and
+# scoring are serial: decoding the sets side by side keeps the cores busy.
+pids=()
 for s in $sets; do
   [ "$s" = "$tune" ] && continue
-  $decoder --cmd "$cmd" --nj $nj $decode_opts --chosen-on "$dir/decode_$tune" "$graph" "$data_root/$s" "$dir/decode_$s"
+  if $concurrent; then
+    $decoder --cmd "$cmd" --nj $nj $decode_opts --chosen-on "$dir/decode_$tune" "$graph" "$data_root/$s" "$dir/decode_$s" &
+    pids+=("$!:$s")
+  else
+    $decoder --cmd "$cmd" --nj $nj $decode_opts --chosen-on "$dir/decode_$tune" "$graph" "$data_root/$s" "$dir/decode_$s"
+  fi
 done
+failed=
+for p in "${pids[@]}"; do
+  wait "${p%%:*}" || failed="$failed ${p#*:}"
+done
+[ -z "$failed" ] || { log "Decoding failed for$failed (logs in $dir/decode_<set>/log)"; exit 1; }

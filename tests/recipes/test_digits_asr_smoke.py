@@ -64,6 +64,8 @@ def test_digits_recipe_tiny(tmp_path):
     out = _run(f"cat {cat} > hyp.txt; python -m toolkit.bin.compute_wer --mode all data/dev/text hyp.txt", work)
     assert f"[ {dev['errors']} / {dev['words']}," in out
     assert os.path.isfile(work / "exp/mono/decode_test/per_utt")
+    # Speaker-independent decoding splits a set by utterance (fMLLR decoding, below, by speaker).
+    assert "data/test/split2utt/1 " in (work / "exp/mono/decode_test/log/decode.1.log").read_text()
 
     # Triphones on deltas, then LDA+MLLT, with cut-down schedules: trees, transforms, graphs with context.
     _run("train_deltas.sh --nj 2 --num-leaves 100 --tot-gauss 300 --num-iters 4 --max-iter-inc 2 --realign-iters 2 "
@@ -79,6 +81,11 @@ def test_digits_recipe_tiny(tmp_path):
     _run("decode_system.sh --nj 2 --sets 'dev test' data/lang_test exp/tri2", work)
     tri2_test = json.loads((work / "exp/tri2/decode_test/scoring.json").read_text())
     assert tri2_test["words"] == test["words"]
+    # The sets after dev decode side by side; one that fails is named and fails the script.
+    bad = subprocess.run(["bash", "-c", f". {RECIPE}/path.sh; decode_system.sh --nj 2 --sets 'dev test nosuchset' "
+                          "--graph-dir exp/tri2/graph data/lang_test exp/tri2"], cwd=work, capture_output=True, text=True)
+    assert bad.returncode == 1 and "Decoding failed for nosuchset" in bad.stderr
+    assert json.loads((work / "exp/tri2/decode_test/scoring.json").read_text()) == tri2_test
 
     # Speaker adaptive training on the LDA+MLLT features, decoded in two passes with fMLLR.
     _run("align_si.sh --nj 2 data/train data/lang exp/tri2 exp/tri2_ali && "
@@ -89,6 +96,7 @@ def test_digits_recipe_tiny(tmp_path):
     for s in ("dev", "test"):
         for d in (f"decode_{s}", f"decode_{s}.si"):
             assert json.loads((work / "exp/tri3" / d / "scoring.json").read_text())["words"] > 0
+            assert f"data/{s}/split2/1 " in (work / "exp/tri3" / d / "log/decode.1.log").read_text()
     _run("align_fmllr.sh --nj 2 data/train data/lang exp/tri3 exp/tri3_ali", work)
     ali_dir = work / "exp/tri3_ali"
     assert len(list(ali_dir.glob("ali.*.ark"))) == 2 == len(list(ali_dir.glob("trans.*.ark")))
