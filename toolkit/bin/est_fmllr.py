@@ -14,7 +14,7 @@ earlier pass's fMLLR transforms), the statistics are of the adapted features and
 transform written is the new one composed after the old one (Kaldi's compose-transforms
 --b-is-affine=true new old): it maps the unadapted features directly, so OUT_ARK replaces
 the old archive. The log gives each speaker's auxiliary-function improvement per frame
-and frames, and the totals. --write-timing FILE records the seconds spent (as
+and frames, and the totals. --write-timing FILE records the CPU seconds spent (as
 `decode_seconds`) for gmm_decode --add-timing, so a two-pass decoding's real-time factor
 counts the estimation.
 
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     reader = feature_reader(args.data, args)
     previous = reader.speaker_transforms or {}
     aligned = AlignedFeatures(reader, args.alignments, trans_model, args.model, am.dim)
-    start = time.perf_counter()
+    start = time.process_time()
 
     stats: dict[str, FmllrStats] = {}
     # A run of one speaker's utterances (all of them, in a sorted data directory) is accumulated
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             _log.info("speaker %s: auxf improvement per frame %.4f over %.1f frames",
                       spk, result.objf_impr_per_frame, s.beta)
         transforms[spk] = new if spk not in previous else compose_transforms(new, previous[spk], b_is_affine=True)
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
 
     if too_few:
         _log.warning("%d of %d speakers have fewer than %g frames and keep %s: %s", len(too_few), len(speakers),

@@ -4,6 +4,9 @@ Each utterance is decoded once into a lattice and its best path taken at every L
 and insertion penalty of the grid (Kaldi's score.sh sweep); `decode_sweep` writes one
 Kaldi text file per setting, `<lmwt>_<penalty>.txt`, and `timing.json` into OUT, and
 optionally the best-path alignments at the decoding's own acoustic scale.
+
+Decoding is timed in CPU seconds of the process (`time.process_time`): a job's real-time
+factor is its cost on one core, the same whether or not other jobs share the cores.
 """
 from __future__ import annotations
 
@@ -52,14 +55,14 @@ def decode_sweep(utterances: Sequence[str], log_likelihoods: Callable[[str], np.
     frames, seconds, not_final = 0, 0.0, []
     alignments = []
     for utt in progress(utterances, "decoding", unit="utt"):
-        start = time.perf_counter()
+        start = time.process_time()
         loglikes = log_likelihoods(utt)
         result = decode_lattice(hclg, loglikes, trans_model, acoustic_scale=opts.acoustic_scale,
                                 beam=opts.beam, lattice_beam=opts.lattice_beam)
         paths = best_paths(result[0], opts.lm_weights, opts.word_ins_penalties) if result else {}
         if result and write_alignments:
             alignments.append((utt, lattice_best_path(result[0], opts.acoustic_scale).alignment))
-        seconds += time.perf_counter() - start
+        seconds += time.process_time() - start
         frames += len(loglikes)
         if result is None or not result[1]:
             not_final.append(utt)
@@ -82,7 +85,7 @@ def decode_sweep(utterances: Sequence[str], log_likelihoods: Callable[[str], np.
     _log.info("decoded %d utterances, %d without a final state", len(utterances), len(not_final))
     if write_alignments:
         _log.info("wrote the best-path alignments of %d utterances to %s", len(alignments), write_alignments)
-    _log.info("real-time factor %.4f (%.1f s decoding, likelihoods included, for %.1f s of audio)",
+    _log.info("real-time factor %.4f (%.1f CPU seconds decoding, likelihoods included, for %.1f s of audio)",
               seconds / max(audio, 1e-9), seconds, audio)
     if earlier:
         _log.info("real-time factor %.4f with the earlier passes (%.1f s in all: %s)", total / max(audio, 1e-9),

@@ -131,12 +131,13 @@ def results_markdown(results: dict[str, dict], commands: list[str], stats_md: st
             f"batch size 64. Speed-ups are against ar_beam{beam}: measured side by side in the system's own benchmark",
             "run (`same run`: the two translate each sentence in turn) or, without a peer in that run, the",
             "ratio to ar_beam's separate benchmark. BP: BLEU's brevity penalty.", "",
-            "| system | test BLEU | test chrF2 | BP | dev BLEU | latency ms | speed-up | sentences/s | speed-up (batch 64) "
-            "| speed-ups from |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+            f"| system | test BLEU | test chrF2 | BP | dev BLEU | latency ms | ar_beam{beam} ms, same run | speed-up | "
+            "sentences/s | speed-up (batch 64) | speed-ups from |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for key, e in results.items():
         out.append(f"| {key} | {e['bleu']:.2f} | {e['chrf']:.2f} | {_num(e, 'brevity_penalty', '%.3f')} | "
-                   f"{_num(e, 'dev_bleu', '%.2f')} | {_num(e, 'latency_ms', '%.1f')} | {_num(e, 'speedup', '%.1fx')} | "
+                   f"{_num(e, 'dev_bleu', '%.2f')} | {_num(e, 'latency_ms', '%.1f')} | "
+                   f"{_num(e, 'peer_latency_ms', '%.1f')} | {_num(e, 'speedup', '%.1fx')} | "
                    f"{_num(e, 'sents_per_s', '%.1f')} | {_num(e, 'throughput_speedup', '%.1fx')} | "
                    f"{e.get('speedup_source', '-')} |")
     if results:

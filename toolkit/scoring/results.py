@@ -75,7 +75,7 @@ def write_results(sections: list[tuple[str, dict[str, dict[str, dict]], list[str
     Kaldi-style %WER lines ending with the decode directory; then `notes` (markdown), if any."""
     lines = [f"# {title}", "", f"Written by `{command}` from the scored decode directories; do not edit.",
              "LM weight and insertion penalty are chosen on dev; every other set is scored once at that setting.",
-             "Decoding RTF: decoding seconds (likelihoods included) per second of audio on one core, the largest "
+             "Decoding RTF: CPU seconds of decoding (likelihoods included) per second of audio, the largest "
              "over the sets."]
     for label, results, commands in sections:
         lines += ["", f"## {label}", ""] + _section(results, set_order)
