@@ -38,14 +38,17 @@ graph=${graph_dir:-$dir/graph}
 $decoder --cmd "$cmd" --nj $nj $decode_opts "$graph" "$data_root/$tune" "$dir/decode_$tune"
 # A one-speaker set decodes in one job when the decoder adapts to speakers, and job start-up and
 # scoring are serial: decoding the sets side by side keeps the cores busy.
+decode_set() {
+  $decoder --cmd "$cmd" --nj $nj $decode_opts --chosen-on "$dir/decode_$tune" "$graph" "$data_root/$1" "$dir/decode_$1"
+}
 pids=()
 for s in $sets; do
   [ "$s" = "$tune" ] && continue
   if $concurrent; then
-    $decoder --cmd "$cmd" --nj $nj $decode_opts --chosen-on "$dir/decode_$tune" "$graph" "$data_root/$s" "$dir/decode_$s" &
+    decode_set "$s" &
     pids+=("$!:$s")
   else
-    $decoder --cmd "$cmd" --nj $nj $decode_opts --chosen-on "$dir/decode_$tune" "$graph" "$data_root/$s" "$dir/decode_$s"
+    decode_set "$s"
   fi
 done
 failed=
