@@ -24,8 +24,6 @@ Without a job runner, --nj N runs N jobs in parallel processes of this step.
 """
 from __future__ import annotations
 
-import torch
-
 from toolkit import cli
 from toolkit.features.config import KINDS, default_options, read_config
 from toolkit.features.jobs import make_features
@@ -50,8 +48,12 @@ def build_parser():
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    # One core per job: parallelism comes from running jobs side by side.
-    torch.set_num_threads(1)
+    if args.nj == 1:
+        # One core per job: parallelism comes from running jobs side by side (nj > 1 jobs set
+        # their own). torch is imported here, not above, to keep it out of the parent of nj > 1 jobs.
+        import torch
+
+        torch.set_num_threads(1)
     opts = read_config(args.config, args.type) if args.config else default_options(args.type)
     make_features(args.data_dir, args.ark_dir, opts, nj=args.nj, name=args.name, job=args.job,
                   max_bad_fraction=args.max_bad_fraction)

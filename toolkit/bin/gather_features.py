@@ -9,7 +9,7 @@ error, as in make_mfcc.sh. Run fix_data_dir afterwards to drop them from DATA_DI
 from __future__ import annotations
 
 from toolkit import cli
-from toolkit.features.jobs import gather_features
+from toolkit.features.job_files import gather_features
 
 
 def build_parser():

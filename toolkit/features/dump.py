@@ -3,7 +3,7 @@
 The pipeline a GMM system reads on the fly (CMVN, deltas or splicing, final.mat, per-speaker
 fMLLR) is run once and its output stored, so that a DNN reads the same features with no
 pipeline at all. One job turns a data directory (usually one part of DIR/splitN) into
-ARK_DIR/raw_<kind>_<name>.<job>.ark and .scp, named as toolkit.features.jobs names
+ARK_DIR/raw_<kind>_<name>.<job>.ark and .scp, named as toolkit.features.job_files names
 extracted features, and an output data directory: a copy of the input's tables with
 feats.scp and utt2num_frames of the new features and no cmvn.scp (they are normalised
 already). For OUT/splitN/J the parts are then merged with `gather_features OUT/splitN OUT`.
@@ -14,7 +14,7 @@ import os
 
 from toolkit.data.datadir import DataDir
 from toolkit.errors import InputError
-from toolkit.features.jobs import OUTPUT_FILES, job_name, job_paths
+from toolkit.features.job_files import OUTPUT_FILES, job_name, job_paths
 from toolkit.features.pipeline import FeatureReader
 from toolkit.io.archive import matrix_writer
 from toolkit.io.table import read_table

@@ -6,37 +6,38 @@ ARK_DIR/raw_<type>_<name>.<job>.bad (`utt reason` lines): audio that cannot be r
 empty, has the wrong sample rate, or is too short for one frame. The job's data
 directory then gets feats.scp and utt2num_frames for the utterances that worked. Like
 compute-mfcc-feats, a job fails only when no utterance worked (or, optionally, when too
-many were dropped). `gather_features` merges the feats.scp of the parts of a split back
-into the whole directory.
+many were dropped). `toolkit.features.job_files.gather_features` merges the feats.scp of
+the parts of a split back into the whole directory.
+
+torch (behind the extractor) is imported by the jobs only: the parent of nj > 1 jobs
+computes no features, and importing it there would delay the jobs' start by a second or two.
 """
 from __future__ import annotations
 
 import os
-import re
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from toolkit.data.datadir import DataDir
 from toolkit.errors import ToolkitError
 from toolkit.features.audio import utterance_audio
 from toolkit.features.config import FeatureOptions
-from toolkit.features.extract import FeatureExtractor
+from toolkit.features.job_files import OUTPUT_FILES, job_name, job_paths, report_missing
 from toolkit.io.archive import matrix_writer
 from toolkit.io.table import read_table, write_table
 from toolkit.log import get_logger, setup_logging
 from toolkit.progress import progress
 
-_log = get_logger(__name__)
+if TYPE_CHECKING:
+    from toolkit.features.extract import FeatureExtractor
 
-# Files of a data directory that feature extraction (re)creates; stale copies are ignored when reading.
-OUTPUT_FILES = ("feats.scp", "utt2num_frames", "cmvn.scp")
-_SHOWN = 10
+_log = get_logger(__name__)
 
 
 @dataclass
@@ -46,20 +47,6 @@ class JobResult:
     num_frames: dict[str, int] = field(default_factory=dict)
     bad: dict[str, str] = field(default_factory=dict)
     feats_scp: dict[str, str] = field(default_factory=dict)
-
-
-def job_name(data_dir: str | os.PathLike) -> tuple[str, int]:
-    """(name, job) of a data directory: (DIR's name, J) for DIR/splitN/J or DIR/splitNutt/J, else (its name, 1)."""
-    path = Path(os.path.abspath(data_dir))
-    if path.name.isdigit() and re.fullmatch(r"split\d+(utt)?", path.parent.name):
-        return path.parent.parent.name, int(path.name)
-    return path.name, 1
-
-
-def job_paths(ark_dir: str | os.PathLike, kind: str, name: str, job: int) -> tuple[Path, Path, Path]:
-    """(ark, scp, bad-utterance list) of a job, with an absolute ark path as Kaldi's make_mfcc.sh uses."""
-    stem = os.path.join(os.path.abspath(ark_dir), f"raw_{kind}_{name}.{job}")
-    return Path(stem + ".ark"), Path(stem + ".scp"), Path(stem + ".bad")
 
 
 def _check_audio(opts: FeatureOptions, extractor: FeatureExtractor, samples: np.ndarray, rate: int) -> str | None:
@@ -88,6 +75,8 @@ def extract_job(
     never describes an earlier run). Dither is seeded from the utterance id, so results
     do not depend on how the data was split.
     """
+    from toolkit.features.extract import FeatureExtractor
+
     extractor = FeatureExtractor(opts)
     result = JobResult()
     batch: list[tuple[str, np.ndarray]] = []
@@ -123,6 +112,8 @@ def extract_job(
 
 
 def _worker_init() -> None:
+    import torch
+
     setup_logging()
     # Jobs run side by side, one core each.
     torch.set_num_threads(1)
@@ -175,63 +166,5 @@ def make_features(
     write_table(data_dir / "feats.scp", sorted(result.feats_scp.items()))
     write_table(data_dir / "utt2num_frames", sorted((u, str(n)) for u, n in result.num_frames.items()))
     bad_lists = " ".join(str(job_paths(ark_dir, opts.kind, name, j)[2]) for j in jobs)
-    _report(str(data_dir), len(utterances), list(result.bad), max_bad_fraction, f"they are listed in {bad_lists}")
+    report_missing(str(data_dir), len(utterances), list(result.bad), max_bad_fraction, f"they are listed in {bad_lists}")
     return result
-
-
-def _report(what: str, total: int, missing: list[str], max_fraction: float, hint: str) -> None:
-    done = total - len(missing)
-    _log.info("%s: features for %d of %d utterances", what, done, total)
-    if missing:
-        shown = ", ".join(missing[:_SHOWN]) + (" ..." if len(missing) > _SHOWN else "")
-        _log.warning("%s: %d utterance(s) have no features (%s); %s", what, len(missing), shown, hint)
-    if total and done == 0:
-        raise ToolkitError(f"{what}: no utterance could be processed (see the warnings above)")
-    if total and len(missing) / total > max_fraction:
-        raise ToolkitError(f"{what}: {len(missing)} of {total} utterances have no features, more than "
-                           f"the allowed fraction {max_fraction:g}")
-
-
-def gather_features(split_dir: str | os.PathLike, data_dir: str | os.PathLike,
-                    max_missing_fraction: float = 0.05) -> dict[str, str]:
-    """Merge feats.scp and utt2num_frames of SPLIT_DIR/1 .. SPLIT_DIR/N into DATA_DIR; return the merged feats.scp.
-
-    Every part must have its feats.scp, and its utterances must belong to DATA_DIR.
-    Utterances of DATA_DIR without features are logged; more than
-    `max_missing_fraction` of them is an error, as in make_mfcc.sh (5 %).
-    """
-    split_dir, data_dir = Path(split_dir), Path(data_dir)
-    parts = sorted((p for p in split_dir.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name)) \
-        if split_dir.is_dir() else []
-    if not parts:
-        raise ToolkitError(f"{split_dir}: no parts 1..N (expected the output of split_data_dir)")
-    if [int(p.name) for p in parts] != list(range(1, len(parts) + 1)):
-        raise ToolkitError(f"{split_dir}: parts are not numbered 1..{len(parts)}: "
-                           f"{' '.join(p.name for p in parts)}")
-    utt2spk = read_table(data_dir / "utt2spk")
-    feats: dict[str, str] = {}
-    frames: dict[str, str] = {}
-    have_frames = all((part / "utt2num_frames").is_file() for part in parts)
-    for part in parts:
-        if not (part / "feats.scp").is_file():
-            raise ToolkitError(f"{part}: no feats.scp (did its feature job fail? see its log)")
-        for table, name in ((feats, "feats.scp"), (frames, "utt2num_frames")):
-            if name == "utt2num_frames" and not have_frames:
-                continue
-            for utt, value in read_table(part / name).items():
-                if utt not in utt2spk:
-                    raise ToolkitError(f"{part / name}: utterance '{utt}' is not in {data_dir}/utt2spk "
-                                       f"(is {split_dir} older than {data_dir}?)")
-                if utt in table:
-                    raise ToolkitError(f"{part / name}: utterance '{utt}' also appears in another part")
-                table[utt] = value
-    write_table(data_dir / "feats.scp", sorted(feats.items()))
-    if have_frames and frames.keys() == feats.keys():
-        write_table(data_dir / "utt2num_frames", sorted(frames.items()))
-    else:
-        # An utt2num_frames that does not describe these features would mislead later steps.
-        (data_dir / "utt2num_frames").unlink(missing_ok=True)
-    missing = [u for u in sorted(utt2spk) if u not in feats]
-    _report(str(data_dir), len(utt2spk), missing, max_missing_fraction,
-            f"remove them with: python -m toolkit.bin.fix_data_dir {data_dir}")
-    return feats
