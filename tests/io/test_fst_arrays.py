@@ -9,6 +9,7 @@ from toolkit.io.fst_arrays import (
     arrays_to_fst,
     fst_to_arrays,
     lattice_to_arrays,
+    renumber_input_labels,
 )
 
 
@@ -72,3 +73,31 @@ def test_arcs_in_any_order_are_grouped_by_state():
     with pytest.raises(ToolkitError, match="do not exist"):
         arrays_to_fst(FstArrays(0, np.array([0]), np.array([1]), np.array([1]), np.array([0.0]), np.array([2]),
                                 np.array([0.0])))
+
+
+def test_renumbered_input_labels_keep_every_other_field():
+    rng = np.random.default_rng(1)
+    f = kaldifst.StdVectorFst()
+    for _ in range(30):
+        f.add_state()
+    f.start = 2
+    for s in range(30):
+        for _ in range(rng.integers(0, 4)):
+            label = int(rng.choice([0, 7, 9, 40, 41, 300]))
+            f.add_arc(s, kaldifst.StdArc(label, int(rng.integers(0, 5)), float(np.float32(rng.normal())),
+                                         int(rng.integers(0, 30))))
+        if s % 5 == 0:
+            f.set_final(s, 0.25 * s)
+    before = fst_to_arrays(f)
+    graph, labels = renumber_input_labels(f)
+    assert isinstance(graph, kaldifst.StdConstFst)
+    assert labels.tolist() == sorted(set(before.ilabel.tolist()) - {0})
+    after = fst_to_arrays(graph)
+    # new label k + 1 stands for labels[k]; epsilons stay epsilons
+    restored = np.where(after.ilabel > 0, labels[np.maximum(after.ilabel - 1, 0)], 0)
+    np.testing.assert_array_equal(restored, before.ilabel)
+    assert after.ilabel.max() == len(labels) and after.start == 2
+    for field in ("src", "olabel", "weight", "dst", "final"):
+        np.testing.assert_array_equal(getattr(after, field), getattr(before, field))
+    empty, none = renumber_input_labels(kaldifst.StdVectorFst())
+    assert empty.num_states == 0 and none.size == 0

@@ -22,7 +22,7 @@ consumes exactly one frame, so this is the same as Kaldi's AddTransitionProbs on
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import kaldi_decoder
@@ -31,7 +31,7 @@ import numpy as np
 
 from toolkit.errors import ToolkitError
 from toolkit.hmm.transition_model import TransitionModel
-from toolkit.io.fst_arrays import arrays_to_fst, fst_to_arrays, lattice_to_arrays
+from toolkit.io.fst_arrays import lattice_to_arrays, renumber_input_labels
 
 
 @dataclass
@@ -98,20 +98,18 @@ class AlignmentGraph:
     sorted; `columns` (K,): the position of each tid's pdf in `pdfs`.
     """
 
-    fst: kaldifst.StdVectorFst
+    fst: kaldifst.StdConstFst
     tids: np.ndarray
     pdfs: np.ndarray
     columns: np.ndarray
 
     @classmethod
     def of(cls, graph: kaldifst.StdFst, trans_model: TransitionModel) -> AlignmentGraph:
-        arcs = fst_to_arrays(graph)
-        tids = np.unique(arcs.ilabel[arcs.ilabel > 0])
+        fst, tids = renumber_input_labels(graph)
         if tids.size and tids[-1] > trans_model.num_tids:
             raise ToolkitError(f"the graph has transition id {tids[-1]}, the model only {trans_model.num_tids}")
-        labels = np.where(arcs.ilabel > 0, np.searchsorted(tids, arcs.ilabel) + 1, 0)
         pdfs, columns = np.unique(trans_model.tid2pdf[tids], return_inverse=True)
-        return cls(arrays_to_fst(replace(arcs, ilabel=labels)), tids, pdfs, columns.reshape(-1))
+        return cls(fst, tids, pdfs, columns.reshape(-1))
 
 
 def align(

@@ -31,6 +31,7 @@ _STD_ARC = np.dtype([("ilabel", "<i4"), ("olabel", "<i4"), ("weight", "<f4"), ("
 _LAT_ARC = np.dtype([("ilabel", "<i4"), ("olabel", "<i4"), ("graph", "<f4"), ("acoustic", "<f4"),
                      ("nextstate", "<i4")])
 _HAS_SYMBOLS = 0x3
+_CONST_STATE_BYTES = 20  # ConstFst state: final weight (float32), first arc, arcs, input and output epsilons (uint32)
 _EXPANDED_MUTABLE = 0x3  # OpenFst's kExpanded | kMutable; every other property left unknown
 
 
@@ -168,6 +169,38 @@ def fst_to_arrays(fst: kaldifst.StdFst) -> FstArrays:
     return FstArrays(start, src, arcs["ilabel"].astype(np.int64), arcs["olabel"].astype(np.int64),
                      arcs["weight"].astype(np.float64), arcs["nextstate"].astype(np.int64),
                      finals[:, 0].astype(np.float64))
+
+
+def renumber_input_labels(fst: kaldifst.StdFst) -> tuple[kaldifst.StdConstFst, np.ndarray]:
+    """(graph, labels): `fst` as a ConstFst whose non-zero input labels are renumbered 1..K in
+    increasing order; `labels` (K,) int64 holds the original label of each new label k + 1.
+
+    The map is increasing and keeps 0 (epsilon), so the FST's stored properties (sortedness,
+    determinism, epsilons) stay true. ConstFst's arcs are one contiguous array in its binary
+    format (states: final weight and four uint32 each, then the arcs), so the labels are
+    rewritten in one vectorised step: several times faster than a round trip through arrays.
+    """
+    buf = bytearray(_serialise(kaldifst.StdConstFst(fst)))
+    (magic,) = struct.unpack_from("<i", buf, 0)
+    fst_type, pos = _string(buf, 4)
+    arc_type, pos = _string(buf, pos)
+    version, flags, _props, _start, num_states, num_arcs = struct.unpack_from("<iiQqqq", buf, pos)
+    # Version 2 is OpenFst's unaligned ConstFst layout (version 1 pads sections to 16 bytes).
+    if magic != _MAGIC or fst_type != "const" or arc_type != "standard" or version != 2 or flags & _HAS_SYMBOLS:
+        raise ToolkitError(f"unexpected ConstFst serialisation ({fst_type}, {arc_type}, version {version})")
+    arcs_at = pos + struct.calcsize("<iiQqqq") + _CONST_STATE_BYTES * num_states
+    if arcs_at + _STD_ARC.itemsize * num_arcs != len(buf):
+        raise ToolkitError("ConstFst serialisation has an unexpected length")
+    arcs = np.ndarray((num_arcs,), dtype=_STD_ARC, buffer=buf, offset=arcs_at)
+    ilabel = arcs["ilabel"]
+    labels = np.unique(ilabel[ilabel > 0]).astype(np.int64)
+    arcs["ilabel"] = np.where(ilabel > 0, np.searchsorted(labels, ilabel) + 1, 0)
+    scratch = _scratch()
+    scratch.write(bytes(buf))
+    graph = kaldifst.StdConstFst.read(scratch.path)
+    if graph is None:
+        raise ToolkitError("could not read back a renumbered ConstFst")
+    return graph, labels
 
 
 def lattice_to_arrays(lattice: kaldifst.Lattice) -> LatticeArrays:
