@@ -10,6 +10,7 @@ from toolkit.io.fst_arrays import (
     fst_to_arrays,
     lattice_to_arrays,
     renumber_input_labels,
+    with_word_penalties,
 )
 
 
@@ -101,3 +102,26 @@ def test_renumbered_input_labels_keep_every_other_field():
         np.testing.assert_array_equal(getattr(after, field), getattr(before, field))
     empty, none = renumber_input_labels(kaldifst.StdVectorFst())
     assert empty.num_states == 0 and none.size == 0
+
+
+def test_word_penalties_change_only_the_graph_cost_of_word_arcs():
+    lat = kaldifst.Lattice()
+    for _ in range(3):
+        lat.add_state()
+    lat.start = 0
+    W = kaldifst.LatticeWeight
+    for s, i, o, g, a, d in [(0, 1, 5, 0.5, 0.0, 1), (0, 2, 0, 0.25, 3.0, 1), (1, 0, 7, -1.0, 0.0, 2)]:
+        lat.add_arc(s, kaldifst.LatticeArc(i, o, W(g, a), d))
+    lat.set_final(2, W(0.125, 0.5))
+    before = lattice_to_arrays(lat)
+    zero, one = with_word_penalties(lat, [0.0, 1.5])
+    for copy, penalty in ((zero, 0.0), (one, 1.5)):
+        t = lattice_to_arrays(copy)
+        np.testing.assert_array_equal(t.graph, before.graph + penalty * (before.olabel != 0))
+        for field in ("src", "dst", "ilabel", "olabel", "acoustic", "final_graph", "final_acoustic"):
+            np.testing.assert_array_equal(getattr(t, field), getattr(before, field))
+        assert t.start == 0
+    # the input is untouched, and the copies are usable by OpenFst algorithms
+    np.testing.assert_array_equal(lattice_to_arrays(lat).graph, before.graph)
+    _, _, words, weight = kaldifst.get_linear_symbol_sequence(kaldifst.shortest_path(one))
+    assert list(words) == [5, 7] and weight.value1 == pytest.approx(0.5 + 1.5 - 1.0 + 1.5 + 0.125)

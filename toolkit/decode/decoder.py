@@ -13,10 +13,10 @@ consumes exactly one frame, so this is the same as Kaldi's AddTransitionProbs on
   and acoustic costs with the acoustic scale divided out, as Kaldi's lattices store them.
   `best_paths(lattice, lm_weights, penalties)` then gives the best path under
   graph + acoustic / lm_weight + penalty * words at every grid point (Kaldi's score.sh:
-  lattice-scale --inv-acoustic-scale=LMWT | lattice-add-penalty | lattice-best-path),
+  lattice-add-penalty | lattice-scale --inv-acoustic-scale=LMWT | lattice-best-path),
   so one decoding serves a whole LM-weight / insertion-penalty sweep; `best_path_at`
   is one grid point. `lattice_best_path` is the decoder's own best path (graph +
-  acoustic_scale * acoustic) by OpenFst's shortest path, much faster than one grid point.
+  acoustic_scale * acoustic). All of them are OpenFst's shortest path on a scaled copy.
 - `decode_best_path`: FasterDecoder best path only (no lattice), for speed.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ import numpy as np
 
 from toolkit.errors import ToolkitError
 from toolkit.hmm.transition_model import TransitionModel
-from toolkit.io.fst_arrays import lattice_to_arrays, renumber_input_labels
+from toolkit.io.fst_arrays import renumber_input_labels, with_word_penalties
 
 
 @dataclass
@@ -221,76 +221,21 @@ def best_paths(
     """Best path of a `decode_lattice` lattice at every (lm_weight, word_ins_penalty) of the grid.
 
     The cost of a path is graph + acoustic / lm_weight + penalty * #words, as Kaldi's
-    score.sh ranks paths (lattice-scale --inv-acoustic-scale=LMWT | lattice-add-penalty |
-    lattice-best-path). All grid points are found in one pass over the lattice in
-    topological order. The returned costs are the path's own (graph cost without the
-    penalty, unscaled acoustic cost). ToolkitError if the lattice has no complete path.
+    score.sh ranks paths: lattice-add-penalty, then per LM weight lattice-scale
+    --inv-acoustic-scale=LMWT and OpenFst's shortest path (lattice-best-path), in float32
+    as there. The returned costs are the path's own (graph cost without the penalty,
+    unscaled acoustic cost). ToolkitError if the lattice has no complete path.
     """
     grid = [(float(w), float(p)) for w in lm_weights for p in word_ins_penalties]
     if not grid:
         return {}
     if min(w for w, _ in grid) <= 0:
         raise ToolkitError(f"LM weights must be positive, got {list(lm_weights)}")
-    lat = lattice_to_arrays(lattice)
-    S, K = lat.num_states, len(grid)
-    if lat.start < 0:
+    if lattice.start < 0:
         raise ToolkitError("the lattice is empty")
-    inv_w = np.array([1.0 / w for w, _ in grid])
-    penalty = np.array([p for _, p in grid])
-    arc_cost = lat.graph[:, None] + lat.acoustic[:, None] * inv_w + (lat.olabel != 0)[:, None] * penalty
-    final_cost = lat.final_graph[:, None] + lat.final_acoustic[:, None] * inv_w
-
-    # Kahn's algorithm, one frontier (states whose predecessors are all done) at a time.
-    arc_count = np.bincount(lat.src, minlength=S)
-    first_arc = np.cumsum(arc_count) - arc_count
-    in_degree = np.bincount(lat.dst, minlength=S)
-    cost = np.full((S, K), np.inf)
-    cost[lat.start] = 0.0
-    back = np.full((S, K), -1, dtype=np.int64)  # best incoming arc
-    frontier = np.flatnonzero(in_degree == 0)
-    done = 0
-    while frontier.size:
-        done += frontier.size
-        n = arc_count[frontier]
-        arcs = np.repeat(first_arc[frontier], n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-        if arcs.size == 0:
-            break
-        dst = lat.dst[arcs]
-        cand = cost[lat.src[arcs]] + arc_cost[arcs]
-        np.minimum.at(cost, dst, cand)
-        rows, cols = np.nonzero((cand == cost[dst]) & np.isfinite(cand))
-        back[dst[rows], cols] = arcs[rows]
-        states, counts = np.unique(dst, return_counts=True)
-        in_degree[states] -= counts
-        frontier = states[in_degree[states] == 0]
-    if done < S:
-        raise ToolkitError("the lattice has a cycle")
-
-    total = cost + final_cost
-    best = np.argmin(total, axis=0)
-    if not np.all(np.isfinite(total[best, np.arange(K)])):
-        raise ToolkitError("the lattice has no complete path")
-    # Trace all grid points back at once; steps[i, k] is the i-th arc from the end (-1 once done).
-    columns, state, steps = np.arange(K), best.copy(), []
-    while True:
-        arc = back[state, columns]
-        live = arc >= 0
-        if not live.any():
-            break
-        steps.append(arc)
-        state = np.where(live, lat.src[np.maximum(arc, 0)], state)
-    steps = np.array(steps, dtype=np.int64).reshape(-1, K)
-    out = {}
-    for k, (w, p) in enumerate(grid):
-        path = steps[:, k][steps[:, k] >= 0][::-1]
-        ilabels, olabels = lat.ilabel[path], lat.olabel[path]
-        out[(w, p)] = Hypothesis(
-            olabels[olabels != 0].tolist(),
-            ilabels[ilabels != 0].astype(np.int32),
-            float(lat.graph[path].sum() + lat.final_graph[best[k]]),
-            float(lat.acoustic[path].sum() + lat.final_acoustic[best[k]]),
-        )
-    return out
+    penalties = sorted({p for _, p in grid})
+    penalised = dict(zip(penalties, with_word_penalties(lattice, penalties)))
+    return {(w, p): _shortest_path(penalised[p], 1.0 / w, p) for w, p in grid}
 
 
 def best_path_at(lattice: kaldifst.Lattice, lm_weight: float, word_ins_penalty: float = 0.0) -> Hypothesis:
@@ -304,6 +249,12 @@ def lattice_best_path(lattice: kaldifst.Lattice, acoustic_scale: float) -> Hypot
     path on a scaled copy. ToolkitError if the lattice has no complete path."""
     if acoustic_scale <= 0:
         raise ToolkitError(f"acoustic scale must be positive, got {acoustic_scale}")
+    return _shortest_path(lattice, acoustic_scale)
+
+
+def _shortest_path(lattice: kaldifst.Lattice, acoustic_scale: float, penalty: float = 0.0) -> Hypothesis:
+    """OpenFst's shortest path of a copy of `lattice` with its acoustic costs scaled; `penalty`: the word
+    insertion penalty already in the lattice's graph costs, left out of the returned graph cost."""
     scaled = kaldifst.Lattice(lattice)
     kaldifst.scale_lattice(kaldifst.lattice_scale(lmwt=1.0, acwt=acoustic_scale), scaled)
     path = kaldifst.shortest_path(scaled)
@@ -312,4 +263,5 @@ def lattice_best_path(lattice: kaldifst.Lattice, acoustic_scale: float) -> Hypot
     ok, tids, words, weight = kaldifst.get_linear_symbol_sequence(path)
     if not ok:
         raise ToolkitError("the lattice's best path is not linear")
-    return Hypothesis(list(words), np.asarray(tids, dtype=np.int32), weight.value1, weight.value2 / acoustic_scale)
+    return Hypothesis(list(words), np.asarray(tids, dtype=np.int32), weight.value1 - penalty * len(words),
+                      weight.value2 / acoustic_scale)

@@ -19,6 +19,7 @@ import shutil
 import struct
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import kaldifst
@@ -128,7 +129,8 @@ def _string(buf: bytes, pos: int) -> tuple[str, int]:
 
 
 def _decode(buf: bytes, arc_type: str, final_format: str, arc_dtype: np.dtype):
-    """(start, finals (num_states, k) float32, src (num_arcs,), arcs structured (num_arcs,))."""
+    """(start, finals (num_states, k) float32, src (num_arcs,), arcs structured (num_arcs,),
+    offsets (num_arcs,): the byte offset of each arc's record in `buf`)."""
     (magic,) = struct.unpack_from("<i", buf, 0)
     fst_type, pos = _string(buf, 4)
     got_arc_type, pos = _string(buf, pos)
@@ -158,14 +160,14 @@ def _decode(buf: bytes, arc_type: str, final_format: str, arc_dtype: np.dtype):
     offsets = np.repeat(first_arc, counts) + arc_size * within
     raw = np.frombuffer(buf, dtype=np.uint8)
     arcs = raw[offsets[:, None] + np.arange(arc_size)].copy().view(arc_dtype).reshape(-1)
-    return int(start), finals, src, arcs
+    return int(start), finals, src, arcs, offsets
 
 
 def fst_to_arrays(fst: kaldifst.StdFst) -> FstArrays:
     """Every arc and final weight of `fst` (vector or const), exactly."""
     if not isinstance(fst, kaldifst.StdVectorFst):
         fst = kaldifst.StdVectorFst(fst)
-    start, finals, src, arcs = _decode(_serialise(fst), "standard", "f", _STD_ARC)
+    start, finals, src, arcs, _ = _decode(_serialise(fst), "standard", "f", _STD_ARC)
     return FstArrays(start, src, arcs["ilabel"].astype(np.int64), arcs["olabel"].astype(np.int64),
                      arcs["weight"].astype(np.float64), arcs["nextstate"].astype(np.int64),
                      finals[:, 0].astype(np.float64))
@@ -205,12 +207,40 @@ def renumber_input_labels(fst: kaldifst.StdFst) -> tuple[kaldifst.StdConstFst, n
 
 def lattice_to_arrays(lattice: kaldifst.Lattice) -> LatticeArrays:
     """Every arc and final weight of `lattice`, exactly."""
-    start, finals, src, arcs = _decode(_serialise(lattice), "lattice4", "ff", _LAT_ARC)
+    start, finals, src, arcs, _ = _decode(_serialise(lattice), "lattice4", "ff", _LAT_ARC)
     return LatticeArrays(
         start, src, arcs["nextstate"].astype(np.int64), arcs["ilabel"].astype(np.int64),
         arcs["olabel"].astype(np.int64), arcs["graph"].astype(np.float64), arcs["acoustic"].astype(np.float64),
         finals[:, 0].astype(np.float64), finals[:, 1].astype(np.float64),
     )
+
+
+def with_word_penalties(lattice: kaldifst.Lattice, penalties: Sequence[float]) -> list[kaldifst.Lattice]:
+    """One copy of `lattice` per penalty, with the penalty added to the graph cost of every arc
+    with a word (olabel != 0) in float32, as Kaldi's lattice-add-penalty.
+
+    The lattice is serialised and walked once; each copy patches the graph weights of the word
+    arcs in place in the bytes. The copies' stored properties are reset to "unknown but
+    mutable", as the weights change.
+    """
+    buf = _serialise(lattice)
+    _, _, _, arcs, offsets = _decode(buf, "lattice4", "ff", _LAT_ARC)
+    is_word = arcs["olabel"] != 0
+    graph_at = offsets[is_word] + _LAT_ARC.fields["graph"][1]  # byte offset of each word arc's graph cost
+    graph = arcs["graph"][is_word]
+    base = np.frombuffer(buf, dtype=np.uint8)
+    properties_at = 4 + 4 + len("vector") + 4 + len("lattice4") + 8  # after magic, type, arc type, version, flags
+    scratch, out = _scratch(), []
+    for penalty in penalties:
+        patched = base.copy()
+        patched[graph_at[:, None] + np.arange(4)] = (graph + np.float32(penalty)).view(np.uint8).reshape(-1, 4)
+        patched[properties_at:properties_at + 8] = np.frombuffer(struct.pack("<Q", _EXPANDED_MUTABLE), np.uint8)
+        scratch.write(patched.tobytes())
+        copy = kaldifst.Lattice.read(scratch.path)
+        if copy is None:
+            raise ToolkitError("could not read back a lattice with word penalties")
+        out.append(copy)
+    return out
 
 
 def arrays_to_fst(a: FstArrays) -> kaldifst.StdVectorFst:
