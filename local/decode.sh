@@ -3,8 +3,8 @@
 # steps/decode.sh and steps/nnet/decode.sh:
 # --nj jobs (split by utterance; by speaker when decoding with or for speaker transforms), one
 # lattice per utterance, best paths at every LM weight and insertion penalty, then scoring.
-# On dev the best setting is chosen; pass --chosen-on <dev-decode-dir> to score a test set
-# once at that setting.
+# On dev the best setting is chosen; pass --chosen-on <dev-decode-dir> to decode and score a
+# test set once at that setting (--full-grid true: best paths at every setting all the same).
 # The model is <decode-dir>/../final.mdl, as in Kaldi, unless --model; if <decode-dir>/../final.nnet
 # exists, the system is a DNN (local/train_dnn.sh) whose posteriors divided by the priors of
 # ali_train_pdf.counts replace the GMM's likelihoods (final.mdl then gives the transition model). The features are
@@ -23,6 +23,7 @@ lattice_beam=6
 lm_weights=          # LM weights of the grid; default as Kaldi's scoring: 7..17 (GMM), 4..15 (DNN)
 word_ins_penalties="0.0 0.5 1.0"
 chosen_on=           # dev decode dir whose chosen setting scores this set
+full_grid=false      # with --chosen-on: true still writes the best paths at every grid setting (slower)
 skip_scoring=false
 model=               # model to decode with; default <decode-dir>/../final.mdl
 transform_dir=       # directory with per-speaker transforms trans.JOB.ark (fMLLR)
@@ -40,7 +41,7 @@ if [ $# -ne 3 ]; then
 Usage: $0 [options] <graph-dir> <data-dir> <decode-dir>
  e.g.: $0 --nj 2 exp/mono/graph data/dev exp/mono/decode_dev
        $0 --nj 2 --chosen-on exp/mono/decode_dev exp/mono/graph data/test exp/mono/decode_test
-Options: --cmd --nj --acwt --beam --lattice-beam --lm-weights --word-ins-penalties --chosen-on --skip-scoring
+Options: --cmd --nj --acwt --beam --lattice-beam --lm-weights --word-ins-penalties --chosen-on --full-grid --skip-scoring
          --model --transform-dir --write-alignments --add-timing
 EOU
   exit 1
@@ -82,6 +83,12 @@ if [ -f "$srcdir/final.nnet" ]; then
   [ -n "$lm_weights" ] || lm_weights=$(seq -s ' ' 4 15)
 fi
 [ -n "$lm_weights" ] || lm_weights=$(seq -s ' ' 7 17)
+if [ -n "$chosen_on" ] && ! $full_grid; then
+  # Only the setting chosen on dev is scored here; best paths at the other grid points (32 by
+  # default) would cost more than half of a GMM decoding's time.
+  chosen_setting=$(python -m toolkit.bin.chosen_setting "$chosen_on")
+  read -r lm_weights word_ins_penalties <<< "$chosen_setting"
+fi
 if $write_alignments; then
   extra_opts+=(--write-alignments "$dir/ali.JOB.ark")
 fi

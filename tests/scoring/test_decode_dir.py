@@ -3,6 +3,8 @@ import json
 
 import pytest
 
+from toolkit import cli
+from toolkit.bin import chosen_setting as chosen_setting_step
 from toolkit.errors import InputError
 from toolkit.scoring.decode_dir import Setting, chosen_setting, score_decode_dir
 from toolkit.scoring.results import collect_results, write_results
@@ -27,7 +29,7 @@ def ref(tmp_path):
     return p
 
 
-def test_best_setting_and_files(tmp_path, ref):
+def test_best_setting_and_files(tmp_path, ref, capsys):
     d = _decode_dir(tmp_path / "exp/mono/decode_dev", {
         "7_0": {"u1": "one two", "u2": "four five", "u3": "six six"},       # 1 del + 1 ins
         "10_0": {"u1": "one two three", "u2": "four nine", "u3": "six"},   # 1 sub
@@ -40,6 +42,11 @@ def test_best_setting_and_files(tmp_path, ref):
     summary = json.loads((d / "scoring.json").read_text())
     assert summary["lmwt"] == 10 and summary["penalty"] == 0.5 and summary["settings"] == ["7_0", "10_0", "10_0.5"]
     assert chosen_setting(d) == Setting(10.0, 0.5)
+    # decode.sh reads it this way to decode a test set at that one setting: the names must match
+    assert cli.run(chosen_setting_step.main, [str(d)]) == 0
+    lmwt, penalty = capsys.readouterr().out.split()
+    assert Setting(float(lmwt), float(penalty)).name == "10_0.5"
+    assert cli.run(chosen_setting_step.main, [str(tmp_path / "nowhere")]) == 1
 
     # A test set is scored once, at the dev setting, even if another would be better on test.
     t = _decode_dir(tmp_path / "exp/mono/decode_test", {
