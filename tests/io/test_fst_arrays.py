@@ -36,21 +36,28 @@ def test_lattice_arcs_and_finals():
     assert lattice_to_arrays(kaldifst.Lattice()).num_states == 0
 
 
-def test_fst_round_trip_against_the_arc_iterator():
-    rng = np.random.default_rng(0)
+def random_fst(seed: int, num_states: int, start: int, ilabels, max_arcs: int, final_every: int):
+    """(fst, arcs): random arcs (input labels drawn from `ilabels`) as (src, ilabel, olabel, weight, dst)
+    in state order; states s with s % final_every == 0 are final with weight 0.5 * s."""
+    rng = np.random.default_rng(seed)
     f = kaldifst.StdVectorFst()
-    for _ in range(50):
+    for _ in range(num_states):
         f.add_state()
-    f.start = 3
-    expected = []
-    for s in range(50):
-        for _ in range(rng.integers(0, 5)):
-            arc = (s, int(rng.integers(0, 100)), int(rng.integers(0, 100)), float(np.float32(rng.normal())),
-                   int(rng.integers(0, 50)))
-            f.add_arc(s, kaldifst.StdArc(arc[1], arc[2], arc[3], arc[4]))
-            expected.append(arc)
-        if s % 7 == 0:
+    f.start = start
+    arcs = []
+    for s in range(num_states):
+        for _ in range(rng.integers(0, max_arcs + 1)):
+            arc = (s, int(rng.choice(ilabels)), int(rng.integers(0, 100)), float(np.float32(rng.normal())),
+                   int(rng.integers(0, num_states)))
+            f.add_arc(s, kaldifst.StdArc(*arc[1:]))
+            arcs.append(arc)
+        if s % final_every == 0:
             f.set_final(s, 0.5 * s)
+    return f, arcs
+
+
+def test_fst_round_trip_against_the_arc_iterator():
+    f, expected = random_fst(0, 50, 3, np.arange(100), 4, 7)
     t = fst_to_arrays(f)
     got = list(zip(t.src.tolist(), t.ilabel.tolist(), t.olabel.tolist(), t.weight.tolist(), t.dst.tolist()))
     assert got == expected and t.start == 3
@@ -77,18 +84,7 @@ def test_arcs_in_any_order_are_grouped_by_state():
 
 
 def test_renumbered_input_labels_keep_every_other_field():
-    rng = np.random.default_rng(1)
-    f = kaldifst.StdVectorFst()
-    for _ in range(30):
-        f.add_state()
-    f.start = 2
-    for s in range(30):
-        for _ in range(rng.integers(0, 4)):
-            label = int(rng.choice([0, 7, 9, 40, 41, 300]))
-            f.add_arc(s, kaldifst.StdArc(label, int(rng.integers(0, 5)), float(np.float32(rng.normal())),
-                                         int(rng.integers(0, 30))))
-        if s % 5 == 0:
-            f.set_final(s, 0.25 * s)
+    f, _ = random_fst(1, 30, 2, [0, 7, 9, 40, 41, 300], 3, 5)
     before = fst_to_arrays(f)
     graph, labels = renumber_input_labels(f)
     assert isinstance(graph, kaldifst.StdConstFst)
