@@ -94,7 +94,7 @@ def test_digits_recipe_tiny(tmp_path):
     assert (work / "exp/tri3/final.alimdl").is_file() and list((work / "exp/tri3").glob("trans.*.ark"))
     _run("decode_system.sh --nj 2 --sets 'dev test' --decoder decode_fmllr.sh data/lang_test exp/tri3", work)
     for s in ("dev", "test"):
-        for d in (f"decode_{s}", f"decode_{s}.si"):
+        for d in (f"decode_{s}", f"decode_{s}.si", f"decode_{s}.fmllr1"):  # the default two fMLLR passes
             assert json.loads((work / "exp/tri3" / d / "scoring.json").read_text())["words"] > 0
             assert f"data/{s}/split2/1 " in (work / "exp/tri3" / d / "log/decode.1.log").read_text()
     _run("align_fmllr.sh --nj 2 data/train data/lang exp/tri3 exp/tri3_ali", work)

@@ -167,7 +167,7 @@ if [ $stage -le 13 ] && [ $stop_stage -ge 13 ]; then
 fi
 
 if [ $stage -le 14 ] && [ $stop_stage -ge 14 ]; then
-  stage_banner 14 "tri3: graph and two-pass decoding (speaker-independent pass, fMLLR, adapted pass)"
+  stage_banner 14 "tri3: graph and fMLLR decoding (speaker-independent pass; fMLLR, adapted pass, twice)"
   decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$eval_sets" --decoder decode_fmllr.sh \
     data/lang_test exp/tri3
 fi
