@@ -14,17 +14,22 @@ from toolkit.io.fst_arrays import (
 )
 
 
-def test_lattice_arcs_and_finals():
+def make_lattice(num_states: int, start: int, arcs, finals) -> kaldifst.Lattice:
+    """A lattice from arcs (src, ilabel, olabel, graph, acoustic, dst) and finals {state: (graph, acoustic)}."""
     lat = kaldifst.Lattice()
-    for _ in range(4):
+    for _ in range(num_states):
         lat.add_state()
-    lat.start = 1
-    W = kaldifst.LatticeWeight
-    arcs = [(1, 5, 7, 0.5, 1.25, 0), (1, 0, 0, 0.0, 0.0, 2), (0, 3, 0, 1e-7, 123456.789, 3), (2, 4, 9, 2.0, -1.5, 3)]
+    lat.start = start
     for s, i, o, g, a, d in arcs:
-        lat.add_arc(s, kaldifst.LatticeArc(i, o, W(g, a), d))
-    lat.set_final(3, W(0.25, 0.75))
-    t = lattice_to_arrays(lat)
+        lat.add_arc(s, kaldifst.LatticeArc(i, o, kaldifst.LatticeWeight(g, a), d))
+    for state, (g, a) in finals.items():
+        lat.set_final(state, kaldifst.LatticeWeight(g, a))
+    return lat
+
+
+def test_lattice_arcs_and_finals():
+    arcs = [(1, 5, 7, 0.5, 1.25, 0), (1, 0, 0, 0.0, 0.0, 2), (0, 3, 0, 1e-7, 123456.789, 3), (2, 4, 9, 2.0, -1.5, 3)]
+    t = lattice_to_arrays(make_lattice(4, 1, arcs, {3: (0.25, 0.75)}))
     assert t.start == 1 and t.num_states == 4
     by_state = sorted(arcs, key=lambda a: a[0])  # grouped by source state, in state order
     assert t.src.tolist() == [a[0] for a in by_state]
@@ -101,14 +106,8 @@ def test_renumbered_input_labels_keep_every_other_field():
 
 
 def test_word_penalties_change_only_the_graph_cost_of_word_arcs():
-    lat = kaldifst.Lattice()
-    for _ in range(3):
-        lat.add_state()
-    lat.start = 0
-    W = kaldifst.LatticeWeight
-    for s, i, o, g, a, d in [(0, 1, 5, 0.5, 0.0, 1), (0, 2, 0, 0.25, 3.0, 1), (1, 0, 7, -1.0, 0.0, 2)]:
-        lat.add_arc(s, kaldifst.LatticeArc(i, o, W(g, a), d))
-    lat.set_final(2, W(0.125, 0.5))
+    lat = make_lattice(3, 0, [(0, 1, 5, 0.5, 0.0, 1), (0, 2, 0, 0.25, 3.0, 1), (1, 0, 7, -1.0, 0.0, 2)],
+                       {2: (0.125, 0.5)})
     before = lattice_to_arrays(lat)
     zero, one = with_word_penalties(lat, [0.0, 1.5])
     for copy, penalty in ((zero, 0.0), (one, 1.5)):
