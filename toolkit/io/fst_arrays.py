@@ -1,10 +1,12 @@
 """FSTs (tropical arcs) and Kaldi lattices (kaldifst.Lattice) as numpy arrays, through OpenFst's binary format.
 
 kaldifst gives Python no fast access to arcs (one object per arc through an iterator, and
-no mutable iterator), so the graph passes it lacks (self-loops, symbol removal, lattice
-best paths) work on arrays: an FST is serialised by OpenFst and the bytes are decoded with
-numpy, and arrays are encoded in the same format and read back. Both directions cost about
-a microsecond per state plus vectorised work per arc.
+no mutable iterator), so the graph passes it lacks (self-loops, symbol removal) work on
+arrays: an FST is serialised by OpenFst and the bytes are decoded with numpy, and arrays are
+encoded in the same format and read back. Both directions cost about a microsecond per state
+plus vectorised work per arc. Label and weight edits that keep the structure (dense
+transition ids for alignment, word insertion penalties on lattices) patch the serialised
+bytes in place instead.
 
 VectorFst binary layout: FstHeader (magic, "vector", arc type, version 2, flags,
 properties, start, num_states, num_arcs (not maintained by the writer)), then per state its
