@@ -130,18 +130,41 @@ def _string(buf: bytes, pos: int) -> tuple[str, int]:
     return buf[pos + 4:pos + 4 + n].decode("ascii", "replace"), pos + 4 + n
 
 
-def _decode(buf: bytes, arc_type: str, final_format: str, arc_dtype: np.dtype):
-    """(start, finals (num_states, k) float32, src (num_arcs,), arcs structured (num_arcs,),
-    offsets (num_arcs,): the byte offset of each arc's record in `buf`)."""
+@dataclass
+class _Header:
+    """OpenFst's FstHeader: `properties_at` is the byte offset of its properties field, `end` that of the
+    first byte after it."""
+
+    version: int
+    start: int
+    num_states: int
+    num_arcs: int
+    properties_at: int
+    end: int
+
+
+_HEADER_TAIL = struct.Struct("<iiQqqq")  # version, flags, properties, start, num_states, num_arcs
+
+
+def _header(buf: bytes, fst_type: str, arc_type: str) -> _Header:
+    """The header of a serialised FST of `fst_type` ("vector", "const") and `arc_type`; ToolkitError otherwise."""
     (magic,) = struct.unpack_from("<i", buf, 0)
-    fst_type, pos = _string(buf, 4)
+    got_fst_type, pos = _string(buf, 4)
     got_arc_type, pos = _string(buf, pos)
-    if magic != _MAGIC or fst_type != "vector" or got_arc_type != arc_type:
-        raise ToolkitError(f"unexpected FST serialisation ({fst_type}, {got_arc_type}), expected (vector, {arc_type})")
-    _version, flags, _props, start, num_states, _ = struct.unpack_from("<iiQqqq", buf, pos)
+    if magic != _MAGIC or got_fst_type != fst_type or got_arc_type != arc_type:
+        raise ToolkitError(f"unexpected FST serialisation ({got_fst_type}, {got_arc_type}), "
+                           f"expected ({fst_type}, {arc_type})")
+    version, flags, _props, start, num_states, num_arcs = _HEADER_TAIL.unpack_from(buf, pos)
     if flags & _HAS_SYMBOLS:
         raise ToolkitError("FSTs with symbol tables are not supported")
-    pos += struct.calcsize("<iiQqqq")
+    return _Header(version, start, num_states, num_arcs, pos + 8, pos + _HEADER_TAIL.size)
+
+
+def _decode(buf: bytes, arc_type: str, final_format: str, arc_dtype: np.dtype):
+    """(start, finals (num_states, k) float32, src (num_arcs,), arcs structured (num_arcs,),
+    offsets (num_arcs,): the byte offset of each arc's record in `buf`) of a serialised VectorFst."""
+    header = _header(buf, "vector", arc_type)
+    start, num_states, pos = header.start, header.num_states, header.end
     state = struct.Struct("<" + final_format + "q")
     width = len(final_format)
     finals = np.empty((num_states, width), dtype=np.float32)
@@ -185,14 +208,12 @@ def renumber_input_labels(fst: kaldifst.StdFst) -> tuple[kaldifst.StdConstFst, n
     rewritten in one vectorised step: several times faster than a round trip through arrays.
     """
     buf = bytearray(_serialise(kaldifst.StdConstFst(fst)))
-    (magic,) = struct.unpack_from("<i", buf, 0)
-    fst_type, pos = _string(buf, 4)
-    arc_type, pos = _string(buf, pos)
-    version, flags, _props, _start, num_states, num_arcs = struct.unpack_from("<iiQqqq", buf, pos)
+    header = _header(buf, "const", "standard")
     # Version 2 is OpenFst's unaligned ConstFst layout (version 1 pads sections to 16 bytes).
-    if magic != _MAGIC or fst_type != "const" or arc_type != "standard" or version != 2 or flags & _HAS_SYMBOLS:
-        raise ToolkitError(f"unexpected ConstFst serialisation ({fst_type}, {arc_type}, version {version})")
-    arcs_at = pos + struct.calcsize("<iiQqqq") + _CONST_STATE_BYTES * num_states
+    if header.version != 2:
+        raise ToolkitError(f"unexpected ConstFst serialisation (version {header.version})")
+    num_arcs = header.num_arcs
+    arcs_at = header.end + _CONST_STATE_BYTES * header.num_states
     if arcs_at + _STD_ARC.itemsize * num_arcs != len(buf):
         raise ToolkitError("ConstFst serialisation has an unexpected length")
     arcs = np.ndarray((num_arcs,), dtype=_STD_ARC, buffer=buf, offset=arcs_at)
@@ -231,7 +252,7 @@ def with_word_penalties(lattice: kaldifst.Lattice, penalties: Sequence[float]) -
     graph_at = offsets[is_word] + _LAT_ARC.fields["graph"][1]  # byte offset of each word arc's graph cost
     graph = arcs["graph"][is_word]
     base = np.frombuffer(buf, dtype=np.uint8)
-    properties_at = 4 + 4 + len("vector") + 4 + len("lattice4") + 8  # after magic, type, arc type, version, flags
+    properties_at = _header(buf, "vector", "lattice4").properties_at
     scratch, out = _scratch(), []
     for penalty in penalties:
         patched = base.copy()
