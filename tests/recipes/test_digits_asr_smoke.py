@@ -138,6 +138,15 @@ def test_digits_recipe_tiny(tmp_path):
         np.testing.assert_allclose(np.exp(logpost[utt]).sum(1), 1.0, atol=1e-4)
         np.testing.assert_allclose(m, logpost[utt] - priors, rtol=1e-5, atol=1e-3)
 
+    # Realignment with the DNN: an alignment per training utterance, of its length, that the DNN trains on.
+    _run("align_nnet.sh --nj 2 data-fmllr-tri3/train data/lang exp/dnn exp/dnn_ali", work)
+    from toolkit.io.archive import read_int_vectors
+    realigned = {k: len(v) for j in (1, 2) for k, v in read_int_vectors(work / f"exp/dnn_ali/ali.{j}.ark")}
+    train_frames = dict(line.split() for line in (work / "data/train/utt2num_frames").read_text().splitlines())
+    assert realigned == {utt: int(n) for utt, n in train_frames.items()}
+    _run(f"train_dnn.sh {small} --max-epochs 1 data-fmllr-tri3/train exp/dnn_ali exp/dnn_realigned", work)
+    assert (work / "exp/dnn_realigned/final.nnet").is_file()
+
     # Bad input: a model with other pdfs, a missing prior file.
     bad = subprocess.run(["bash", "-c", f". {RECIPE}/path.sh; python -m toolkit.bin.nnet_decode --no-cmvn "
                           "--delta-order 0 exp/dnn/final.nnet exp/dnn/ali_train_pdf.counts exp/mono/final.mdl "

@@ -13,28 +13,18 @@ from them), so a training iteration that realigns reads and processes its featur
 import numpy as np
 
 from toolkit import cli
-from toolkit.decode.decoder import align
-from toolkit.errors import InputError, ToolkitError
+from toolkit.decode.align_set import add_align_options, align_options, align_set
+from toolkit.errors import InputError
 from toolkit.gmm.accumulate import accumulate_aligned
 from toolkit.gmm.feature_args import add_feature_options, feature_reader
 from toolkit.gmm.model import load_model
-from toolkit.io.archive import int_vector_writer
 from toolkit.io.fst_archive import read_fst_archive
-from toolkit.log import get_logger
-from toolkit.progress import progress
-
-_log = get_logger("gmm_align")
-_SHOWN = 20
 
 
 def build_parser():
     p = cli.make_parser(__name__, __doc__)
     add_feature_options(p)
-    p.add_argument("--beam", type=float, default=10.0, help="decoding beam")
-    p.add_argument("--retry-beam", type=float, default=40.0, help="beam of the second try (0: no retry)")
-    p.add_argument("--acoustic-scale", type=float, default=0.1, help="scale of the acoustic log-likelihoods")
-    p.add_argument("--transition-scale", type=float, default=1.0, help="scale of the transition log-probabilities")
-    p.add_argument("--self-loop-scale", type=float, default=0.1, help="scale of the self-loop log-probabilities")
+    add_align_options(p)
     p.add_argument("--acc", metavar="FILE", help="also write the GMM and transition statistics of the alignments")
     p.add_argument("model", help="model file (e.g. exp/mono/final.mdl)")
     p.add_argument("graphs", help="training graphs archive (from compile_train_graphs)")
@@ -47,43 +37,25 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     trans_model, _, am = load_model(args.model)
     reader = feature_reader(args.data, args)
-    graphs = dict(read_fst_archive(args.graphs))
-    failed: list[str] = []
+    current: dict[str, np.ndarray] = {}
     aligned: list[tuple[np.ndarray, np.ndarray]] = []  # kept for --acc
-    done, frames, like = 0, 0, 0.0
-    with int_vector_writer(args.alignments) as writer:
-        for utt in progress(reader.keys(), "aligning", unit="utt"):
-            graph = graphs.get(utt)
-            if graph is None:
-                failed.append(utt)
-                _log.warning("utterance '%s' not aligned: no training graph in %s", utt, args.graphs)
-                continue
-            feats = reader[utt]
-            if feats.shape[1] != am.dim:
-                raise InputError(f"utterance '{utt}': features have dimension {feats.shape[1]} but the model "
-                                 f"{args.model} has {am.dim} (do the feature options match the model's?)", args.data)
-            # Only the graph's pdfs are scored: a few dozen of the model's hundreds.
-            hyp = align(graph, lambda pdfs: am.log_likelihoods_of(feats, pdfs), trans_model,
-                        acoustic_scale=args.acoustic_scale,
-                        transition_scale=args.transition_scale, self_loop_scale=args.self_loop_scale,
-                        beam=args.beam, retry_beam=args.retry_beam)
-            if hyp is None:
-                failed.append(utt)
-                if len(failed) <= _SHOWN:
-                    _log.warning("utterance '%s' not aligned: no final state reached with beam %g or retry beam %g "
-                                 "(%d frames)", utt, args.beam, args.retry_beam, len(feats))
-                continue
-            writer.write(utt, hyp.alignment)
-            if args.acc:
-                aligned.append((feats, hyp.alignment))
-            done += 1
-            frames += len(feats)
-            like -= hyp.acoustic_cost
-        if done == 0:
-            raise ToolkitError(f"no utterance of {args.data} could be aligned with {args.model}")
-    _log.info("aligned %d utterances, failed %d%s", done, len(failed),
-              f": {' '.join(failed[:_SHOWN])}{' ...' if len(failed) > _SHOWN else ''}" if failed else "")
-    _log.info("overall log-likelihood per frame is %.4f over %d frames", like / max(frames, 1), frames)
+
+    def scores(utt: str):
+        feats = reader[utt]
+        if feats.shape[1] != am.dim:
+            raise InputError(f"utterance '{utt}': features have dimension {feats.shape[1]} but the model "
+                             f"{args.model} has {am.dim} (do the feature options match the model's?)", args.data)
+        current.clear()  # only the utterance being aligned
+        current[utt] = feats
+        return lambda pdfs: am.log_likelihoods_of(feats, pdfs)
+
+    def keep(utt: str, alignment: np.ndarray) -> None:
+        aligned.append((current.pop(utt), alignment))
+
+    summary = align_set(reader.keys(), dict(read_fst_archive(args.graphs)), scores, trans_model, args.alignments,
+                        align_options(args), what=f"{args.data} with {args.model}", graphs_name=args.graphs,
+                        on_aligned=keep if args.acc else None)
+    summary.log()
     if args.acc:
         accumulate_aligned(am, trans_model.tid2pdf, aligned).save(args.acc)
     return 0
