@@ -6,8 +6,6 @@ import sys
 import time
 from typing import Iterable, Iterator, TypeVar
 
-from tqdm import tqdm
-
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
 
@@ -28,6 +26,10 @@ def progress(
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
     if sys.stderr.isatty():
+        # Imported here: jobs under the runner never draw a bar, and the GMM recipes start
+        # hundreds of short processes, each of which would pay tqdm's import (~20 ms).
+        from tqdm import tqdm
+
         yield from tqdm(items, desc=desc, total=total, unit=unit)
         return
     start = last = time.monotonic()
