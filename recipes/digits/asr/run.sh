@@ -13,6 +13,7 @@
 #   ./run.sh --corpus-dir DIR         # train and test on an existing corpus (DIR/data/{train,dev,test})
 #   ./run.sh --test-sets "dev test extra"   # also decode data/extra (a Kaldi data dir you placed there)
 #   ./run.sh --corpus-dir DIR --work-dir ref # keep that corpus's data/ and exp/ apart, under ref/
+#   ./run.sh --stage 20 --dnn-realign true   # also a DNN trained on the first DNN's alignments
 # RESULTS.md (beside run.sh) gets one section per work directory that has results.
 
 # Begin configuration section.
@@ -34,6 +35,7 @@ tri3_gauss=5000       # Gaussians of tri3 (SAT)
 dnn_layers=4          # hidden layers of the DNNs
 dnn_dim=512           # units per hidden layer (Kaldi's nnet1 reference: 4 x 512)
 dnn_opts=             # further options of local/train_dnn.sh, e.g. "--activation relu"
+dnn_realign=false     # true: stage 20 realigns the training data with the DNN and trains it again (dnn_realigned)
 # End configuration section.
 
 help_message="Usage: $0 [options]
@@ -46,7 +48,8 @@ Options (defaults in the configuration section of $0):
   --test-sets \"dev test\"     data sets under data/ to decode and score
   --work-dir DIR             put data/, exp/, corpus/, mfcc/ under DIR (default: the recipe)
   --num-leaves N --tri1-gauss N --tri2-gauss N --tri3-gauss N   sizes of the triphone systems
-  --dnn-layers N --dnn-dim N --dnn-opts \"...\"   the DNNs"
+  --dnn-layers N --dnn-dim N --dnn-opts \"...\"   the DNNs
+  --dnn-realign true|false   stage 20: the DNN's own alignments as targets of a second DNN"
 
 cmdline="$0${*:+ $*}"
 echo "$cmdline"
@@ -209,8 +212,17 @@ if [ $stage -le 19 ] && [ $stop_stage -ge 19 ]; then
     --data-root data-fmllr-tri3 data/lang_test exp/dnn_dbn
 fi
 
-if [ $stage -le 20 ] && [ $stop_stage -ge 20 ]; then
-  stage_banner 20 "RESULTS.md and exp/results.json"
+if $dnn_realign && [ $stage -le 20 ] && [ $stop_stage -ge 20 ]; then
+  stage_banner 20 "DNN realignment: the training data aligned with the DNN, the same DNN trained on those targets"
+  align_nnet.sh --cmd "$train_cmd" --nj $nj data-fmllr-tri3/train data/lang exp/dnn exp/dnn_ali
+  train_dnn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
+    data-fmllr-tri3/train exp/dnn_ali exp/dnn_realigned
+  decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$eval_sets" --graph-dir exp/tri3/graph \
+    --data-root data-fmllr-tri3 data/lang_test exp/dnn_realigned
+fi
+
+if [ $stage -le 21 ] && [ $stop_stage -ge 21 ]; then
+  stage_banner 21 "RESULTS.md and exp/results.json"
   cd "$recipe"  # decode directories are named relative to the recipe
   sections=()
   for exp in exp */exp; do
