@@ -13,13 +13,9 @@ import torch
 
 from toolkit import cli
 from toolkit.decode.align_set import add_align_options, align_options, align_set
-from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.feature_args import add_feature_options, feature_reader
-from toolkit.gmm.model import load_model
 from toolkit.io.fst_archive import read_fst_archive
-from toolkit.nnet.loglikes import HybridScorer
-from toolkit.nnet.network import load_network
-from toolkit.nnet.targets import log_priors, read_counts
+from toolkit.nnet.loglikes import load_hybrid
 
 
 def build_parser():
@@ -39,20 +35,11 @@ def build_parser():
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     torch.set_num_threads(args.num_threads)
-    trans_model, _, _ = load_model(args.model)
-    net = load_network(args.nnet)
-    if net.config.num_pdfs != trans_model.num_pdfs:
-        raise InputError(f"the network has {net.config.num_pdfs} outputs but {args.model} has "
-                         f"{trans_model.num_pdfs} pdfs", args.nnet)
-    scorer = HybridScorer(net, log_priors(read_counts(args.counts, trans_model.num_pdfs)))
+    trans_model, scorer = load_hybrid(args.nnet, args.counts, args.model)
     reader = feature_reader(args.data, args)
 
     def scores(utt: str):
-        try:
-            loglikes = scorer(reader[utt])
-        except ToolkitError as e:
-            raise InputError(f"utterance '{utt}': {e} (do the feature options match the network's?)",
-                             args.data) from None
+        loglikes = scorer.utterance(reader, utt, args.data)
         return lambda pdfs: loglikes[:, pdfs]
 
     summary = align_set(reader.keys(), dict(read_fst_archive(args.graphs)), scores, trans_model, args.alignments,

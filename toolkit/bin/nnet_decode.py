@@ -15,14 +15,10 @@ import torch
 
 from toolkit import cli
 from toolkit.decode.sweep import add_sweep_options, decode_sweep, earlier_seconds, sweep_options
-from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.feature_args import add_feature_options, feature_reader
-from toolkit.gmm.model import load_model
 from toolkit.io.fst import read_fst
 from toolkit.lang.symbols import read_symbol_table
-from toolkit.nnet.loglikes import HybridScorer
-from toolkit.nnet.network import load_network
-from toolkit.nnet.targets import log_priors, read_counts
+from toolkit.nnet.loglikes import load_hybrid
 
 
 def build_parser():
@@ -43,22 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     torch.set_num_threads(args.num_threads)
     earlier = {path: earlier_seconds(path) for path in args.add_timing}
-    trans_model, _, _ = load_model(args.model)
-    net = load_network(args.nnet)
-    if net.config.num_pdfs != trans_model.num_pdfs:
-        raise InputError(f"the network has {net.config.num_pdfs} outputs but {args.model} has "
-                         f"{trans_model.num_pdfs} pdfs", args.nnet)
-    scorer = HybridScorer(net, log_priors(read_counts(args.counts, trans_model.num_pdfs)))
+    trans_model, scorer = load_hybrid(args.nnet, args.counts, args.model)
     hclg = read_fst(os.path.join(args.graph_dir, "HCLG.fst"))
     words = read_symbol_table(os.path.join(args.graph_dir, "words.txt"))
     reader = feature_reader(args.data, args)
 
     def log_likelihoods(utt: str):
-        try:
-            return scorer(reader[utt])
-        except ToolkitError as e:
-            raise InputError(f"utterance '{utt}': {e} (do the feature options match the network's?)",
-                             args.data) from None
+        return scorer.utterance(reader, utt, args.data)
 
     decode_sweep(reader.keys(), log_likelihoods, hclg, words, trans_model, args.out, sweep_options(args),
                  write_alignments=args.write_alignments, earlier=earlier)

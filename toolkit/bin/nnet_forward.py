@@ -12,7 +12,6 @@ import argparse
 import torch
 
 from toolkit import cli
-from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.feature_args import add_feature_options, feature_reader
 from toolkit.io.archive import matrix_writer
 from toolkit.log import get_logger
@@ -48,10 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     frames = 0
     with matrix_writer(args.ark, args.scp) as writer:
         for utt in progress(reader.keys(), "forward", unit="utt"):
-            try:
-                scores = scorer(reader[utt])
-            except ToolkitError as e:
-                raise InputError(f"utterance '{utt}': {e}", args.data) from None
+            scores = scorer.utterance(reader, utt, args.data)
             writer.write(utt, scores)
             frames += len(scores)
     _log.info("wrote %s for %d utterances (%d frames, %d pdfs) to %s",

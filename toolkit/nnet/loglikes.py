@@ -6,12 +6,18 @@ GMM's (Kaldi's nnet-forward --class-frame-counts).
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import torch
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import InputError, ToolkitError
+from toolkit.features.pipeline import FeatureReader
 from toolkit.features.splice import splice_frames
-from toolkit.nnet.network import Dnn
+from toolkit.gmm.model import load_model
+from toolkit.hmm.transition_model import TransitionModel
+from toolkit.nnet.network import Dnn, load_network
+from toolkit.nnet.targets import log_priors, read_counts
 
 
 class HybridScorer:
@@ -34,3 +40,24 @@ class HybridScorer:
         if self.log_priors is not None:
             out -= self.log_priors
         return out.numpy()
+
+    def utterance(self, reader: FeatureReader, utt: str, data_dir: str | os.PathLike) -> np.ndarray:
+        """(T, num_pdfs) for `reader[utt]`; features the network cannot read are an InputError naming
+        the utterance and `data_dir`."""
+        try:
+            return self(reader[utt])
+        except ToolkitError as e:
+            raise InputError(f"utterance '{utt}': {e} (do the feature options match the network's?)",
+                             data_dir) from None
+
+
+def load_hybrid(nnet: str | os.PathLike, counts: str | os.PathLike,
+                model: str | os.PathLike) -> tuple[TransitionModel, HybridScorer]:
+    """The transition model of the GMM system `model` and the scorer of network `nnet` with the priors of
+    `counts` (ali_train_pdf.counts); InputError if the network's outputs are not the model's pdfs."""
+    trans_model, _, _ = load_model(model)
+    net = load_network(nnet)
+    if net.config.num_pdfs != trans_model.num_pdfs:
+        raise InputError(f"the network has {net.config.num_pdfs} outputs but {model} has "
+                         f"{trans_model.num_pdfs} pdfs", nnet)
+    return trans_model, HybridScorer(net, log_priors(read_counts(counts, trans_model.num_pdfs)))
