@@ -126,7 +126,7 @@ def test_digits_recipe_tiny(tmp_path):
     for opt, ark in (("--priors", "loglikes.ark"), ("--no-priors", "logpost.ark")):
         _run(f"python -m toolkit.bin.nnet_forward {opt} --no-cmvn --delta-order 0 exp/dnn/final.nnet "
              f"exp/dnn/ali_train_pdf.counts data-fmllr-tri3/dev {ark}", work)
-    from toolkit.io.archive import read_matrices
+    from toolkit.io.archive import read_int_vectors, read_matrices
     from toolkit.nnet.targets import log_priors, read_counts
     loglikes, logpost = dict(read_matrices(work / "loglikes.ark")), dict(read_matrices(work / "logpost.ark"))
     frames = dict(line.split() for line in (work / "data/dev/utt2num_frames").read_text().splitlines())
@@ -140,7 +140,6 @@ def test_digits_recipe_tiny(tmp_path):
 
     # Realignment with the DNN: an alignment per training utterance, of its length, that the DNN trains on.
     _run("align_nnet.sh --nj 2 data-fmllr-tri3/train data/lang exp/dnn exp/dnn_ali", work)
-    from toolkit.io.archive import read_int_vectors
     realigned = {k: len(v) for j in (1, 2) for k, v in read_int_vectors(work / f"exp/dnn_ali/ali.{j}.ark")}
     train_frames = dict(line.split() for line in (work / "data/train/utt2num_frames").read_text().splitlines())
     assert realigned == {utt: int(n) for utt, n in train_frames.items()}

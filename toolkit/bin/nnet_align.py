@@ -38,11 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     trans_model, scorer = load_hybrid(args.nnet, args.counts, args.model)
     reader = feature_reader(args.data, args)
 
-    def scores(utt: str):
-        loglikes = scorer.utterance(reader, utt, args.data)
-        return lambda pdfs: loglikes[:, pdfs]
-
-    summary = align_set(reader.keys(), dict(read_fst_archive(args.graphs)), scores, trans_model, args.alignments,
+    summary = align_set(reader.keys(), dict(read_fst_archive(args.graphs)),
+                        lambda utt: scorer.utterance(reader, utt, args.data), trans_model, args.alignments,
                         align_options(args), what=f"{args.data} with {args.nnet}", graphs_name=args.graphs)
     summary.log()
     return 0

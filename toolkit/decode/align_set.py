@@ -74,7 +74,7 @@ class AlignSummary:
 def align_set(
     utterances: Iterable[str],
     graphs: dict[str, kaldifst.StdFst],
-    scores: Callable[[str], Callable[[np.ndarray], np.ndarray]],
+    scores: Callable[[str], np.ndarray | Callable[[np.ndarray], np.ndarray]],
     trans_model: TransitionModel,
     out_ark: str,
     opts: AlignOptions,
@@ -85,10 +85,10 @@ def align_set(
 ) -> AlignSummary:
     """Align each utterance through `graphs[utt]` and write its (T,) transition ids to `out_ark`.
 
-    `scores(utt)` returns the utterance's scorer: pdf ids (P,) -> (T, P) log-likelihoods
-    (only the graph's pdfs are scored). `on_aligned(utt, alignment)` is called for each
-    alignment written. Raises ToolkitError, naming `what` and leaving no archive, when no
-    utterance could be aligned.
+    `scores(utt)` returns the utterance's (T, num_pdfs) log-likelihoods, or a scorer from pdf
+    ids (P,) to their (T, P) log-likelihoods so that only the graph's pdfs are computed.
+    `on_aligned(utt, alignment)` is called for each alignment written. Raises ToolkitError,
+    naming `what` and leaving no archive, when no utterance could be aligned.
     """
     summary = AlignSummary()
     with int_vector_writer(out_ark) as writer:
