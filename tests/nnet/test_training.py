@@ -45,6 +45,16 @@ def test_training_learns_and_records_each_epoch(tmp_path):
     assert state["history"][-1]["cv"]["loss"] >= state["schedule"]["best_loss"] - 1e-12
 
 
+def test_bfloat16_training_learns_and_keeps_float32_parameters(tmp_path):
+    torch.set_num_threads(1)
+    net, train, cv, schedule = _setup(tmp_path)
+    before = evaluate(net, cv)
+    best, _ = train_newbob(net, train, cv, schedule, tmp_path / "dnn", batch_size=32, bf16=True)
+    after = evaluate(best, cv)
+    assert after.accuracy > 0.9 and after.loss < before.loss / 3
+    assert all(p.dtype == torch.float32 for p in best.parameters())
+
+
 def test_interrupted_training_resumes_to_the_same_network(tmp_path, monkeypatch):
     torch.set_num_threads(1)
     net, train, cv, schedule = _setup(tmp_path)

@@ -14,13 +14,19 @@ OUT_DIR receives final.nnet, ali_train_pdf.counts (the pdf counts of ALI_DIR's a
 whose priors decoding divides by), final.mdl (ALI_DIR's, for the transition model and
 tree), nnet/epoch<N>.nnet, train_state.json (rerunning resumes after the last finished
 epoch) and train_summary.json (epochs, losses, frame accuracies, frames per second, and
-the forward/backward GFLOP/s against the machine's fp32 matrix peak measured in this run).
+the forward/backward GFLOP/s against the machine's fp32 matrix peak measured in this run;
+with --bf16 also against its bfloat16 peak).
+
+--bf16 runs the training's forward passes under bfloat16 autocast: on CPUs with bfloat16
+matrix units (AMX) the affine layers' products are several times faster; the parameters,
+updates, loss and the cross-validation stay float32.
 
   python -m toolkit.bin.nnet_train --no-cmvn --delta-order 0 --num-threads 2 \\
       data-fmllr/train_tr90 data-fmllr/train_cv10 exp/tri3_ali exp/dnn
 """
 from __future__ import annotations
 
+import argparse
 import glob
 import json
 import os
@@ -69,6 +75,8 @@ def build_parser():
                    help="stop, once halving, below this relative cv improvement")
     g.add_argument("--halving-factor", type=float, default=0.5, help="learning-rate factor when halving")
     g.add_argument("--seed", type=int, default=0, help="seed of the initialisation and the frame shuffling")
+    g.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=False,
+                   help="training forward passes under bfloat16 autocast (fast with AMX; slow without bfloat16 units)")
     g.add_argument("--num-threads", type=int, default=1, help="torch threads")
     p.add_argument("train", help="training data directory")
     p.add_argument("cv", help="cross-validation data directory (held-out speakers)")
@@ -116,35 +124,46 @@ def main(argv: list[str] | None = None) -> int:
               " -> ".join(str(d) for d in [config.input_dim, *config.hidden_dims, config.num_pdfs]),
               config.macs_per_frame() / 1e6)
 
-    peak = measure_peak_gflops()
-    _log.info("fp32 matrix-multiply peak of this machine with %d threads: %.1f GFLOP/s", args.num_threads, peak)
+    dtypes = {"fp32": torch.float32, **({"bf16": torch.bfloat16} if args.bf16 else {})}
+    peaks = _measure_peaks(dtypes, args.num_threads, "")
+    used = "bf16" if args.bf16 else "fp32"
     schedule = NewbobSchedule(args.learning_rate, args.start_halving_impr, args.end_halving_impr, args.halving_factor,
                               args.min_epochs, args.max_epochs)
     best, summary = train_newbob(net, train, cv, schedule, args.out_dir, batch_size=args.batch_size,
-                                 momentum=args.momentum, l2=args.l2, seed=args.seed, peak_gflops=peak)
+                                 momentum=args.momentum, l2=args.l2, seed=args.seed, peak_gflops=peaks[used],
+                                 bf16=args.bf16)
     save_network(os.path.join(args.out_dir, "final.nnet"), best)
     # Other work on the machine lowers a measurement, never raises it: take the better of two.
-    peak_after = measure_peak_gflops()
-    _log.info("fp32 matrix-multiply peak measured again after training: %.1f GFLOP/s", peak_after)
-    peak = max(peak, peak_after)
+    after = _measure_peaks(dtypes, args.num_threads, " again after training")
+    peaks = {name: max(peaks[name], after[name]) for name in peaks}
+    peak = peaks[used]
     trained = [h for h in summary["history"] if "train" in h]
     frames = sum(h["train"]["frames"] for h in trained)
     compute = sum(h["train"]["compute_seconds"] for h in trained)
     wall = sum(h["train"]["seconds"] for h in trained)
     flops = sum(h["gflops"] * h["train"]["compute_seconds"] for h in trained)
-    summary.update(peak_gflops=peak, num_threads=args.num_threads, train_frames=train.num_frames,
-                   cv_frames=cv.num_frames, frames_per_second=frames / max(wall, 1e-9),
-                   gflops=flops / max(compute, 1e-9), fraction_of_peak=flops / max(compute, 1e-9) / peak,
+    gflops = flops / max(compute, 1e-9)
+    summary.update(precision=used, peak_gflops=peak, fp32_peak_gflops=peaks["fp32"], num_threads=args.num_threads,
+                   train_frames=train.num_frames, cv_frames=cv.num_frames, frames_per_second=frames / max(wall, 1e-9),
+                   gflops=gflops, fraction_of_peak=gflops / peak, fraction_of_fp32_peak=gflops / peaks["fp32"],
                    seconds=time.perf_counter() - start, options=vars(args))
     with atomic_write(os.path.join(args.out_dir, "train_summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     best_cv = min(h["cv"]["loss"] for h in summary["history"])
     acc = max(h["cv"]["accuracy"] for h in summary["history"])
     _log.info("done after %d epochs: best cv loss %.4f, cv frame accuracy %.2f%%; training %.0f frames/s, "
-              "forward/backward %.1f GFLOP/s = %.0f%% of the %.1f GFLOP/s peak; %.0f s in all", summary["epochs"],
-              best_cv, 100 * acc, summary["frames_per_second"], summary["gflops"], 100 * summary["fraction_of_peak"],
-              peak, summary["seconds"])
+              "forward/backward %.1f GFLOP/s = %.0f%% of the %.1f GFLOP/s %s peak (%.0f%% of the fp32 peak); "
+              "%.0f s in all", summary["epochs"], best_cv, 100 * acc, summary["frames_per_second"], gflops,
+              100 * summary["fraction_of_peak"], peak, used, 100 * summary["fraction_of_fp32_peak"], summary["seconds"])
     return 0
+
+
+def _measure_peaks(dtypes: dict[str, torch.dtype], threads: int, when: str) -> dict[str, float]:
+    """{name: matrix-multiply GFLOP/s} of each dtype, logged."""
+    peaks = {name: measure_peak_gflops(dtype=dtype) for name, dtype in dtypes.items()}
+    for name, peak in peaks.items():
+        _log.info("%s matrix-multiply peak of this machine with %d threads%s: %.1f GFLOP/s", name, threads, when, peak)
+    return peaks
 
 
 if __name__ == "__main__":

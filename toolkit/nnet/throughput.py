@@ -1,4 +1,4 @@
-"""The machine's fp32 matrix-multiply peak, measured, to report training throughput against."""
+"""The machine's matrix-multiply peak (float32, or bfloat16), measured, to report training throughput against."""
 from __future__ import annotations
 
 import time
@@ -6,10 +6,10 @@ import time
 import torch
 
 
-def measure_peak_gflops(size: int = 1024, seconds: float = 2.0) -> float:
-    """Best GFLOP/s of size x size float32 matrix products over about `seconds` (torch's current threads)."""
-    a = torch.randn(size, size)
-    b = torch.randn(size, size)
+def measure_peak_gflops(size: int = 1024, seconds: float = 2.0, dtype: torch.dtype = torch.float32) -> float:
+    """Best GFLOP/s of size x size matrix products of `dtype` over about `seconds` (torch's current threads)."""
+    a = torch.randn(size, size).to(dtype)
+    b = torch.randn(size, size).to(dtype)
     a @ b  # warm-up: thread pool, caches
     best = 0.0
     end = time.perf_counter() + seconds

@@ -44,8 +44,12 @@ class EpochStats:
 
 
 def train_epoch(net: Dnn, frames: SplicedFrames, learning_rate: float, batch_size: int, generator: torch.Generator,
-                momentum: float = 0.0, l2: float = 0.0, desc: str = "training") -> EpochStats:
-    """One pass over `frames` in shuffled minibatches of SGD on the mean cross-entropy."""
+                momentum: float = 0.0, l2: float = 0.0, desc: str = "training", bf16: bool = False) -> EpochStats:
+    """One pass over `frames` in shuffled minibatches of SGD on the mean cross-entropy.
+
+    With `bf16` the forward pass runs under bfloat16 autocast (the affine layers' products in
+    bfloat16, their gradients likewise); parameters, updates and the loss stay float32.
+    """
     net.train()
     optimizer = torch.optim.SGD(net.parameters(), lr=learning_rate, momentum=momentum, weight_decay=l2)
     loss_sum, correct, n = 0.0, 0, 0
@@ -55,8 +59,9 @@ def train_epoch(net: Dnn, frames: SplicedFrames, learning_rate: float, batch_siz
     total = max(frames.num_frames // batch_size, 1)
     for x, y in progress(batches, desc, total=total, unit="batch"):
         t0 = time.perf_counter()
-        logits = net(x)
-        loss = F.cross_entropy(logits, y)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = net(x)
+        loss = F.cross_entropy(logits.float(), y)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -86,8 +91,11 @@ def evaluate(net: Dnn, frames: SplicedFrames, batch_size: int = 4096) -> EpochSt
 
 def train_newbob(net: Dnn, train: SplicedFrames, cv: SplicedFrames, schedule: NewbobSchedule, out_dir: str | os.PathLike,
                  *, batch_size: int = 256, momentum: float = 0.0, l2: float = 0.0, seed: int = 0,
-                 peak_gflops: float | None = None) -> tuple[Dnn, dict]:
+                 peak_gflops: float | None = None, bf16: bool = False) -> tuple[Dnn, dict]:
     """Train until the schedule stops; returns (best network, summary). Resumes from OUT_DIR/train_state.json.
+
+    `bf16`: forward passes of training under bfloat16 autocast (see `train_epoch`); cross-validation
+    stays float32, as decoding is.
 
     OUT_DIR/nnet/epoch<N>.nnet holds each epoch's network (accepted or not); the state file names
     the best one, the schedule and the per-epoch history.
@@ -118,7 +126,7 @@ def train_newbob(net: Dnn, train: SplicedFrames, cv: SplicedFrames, schedule: Ne
         epoch = schedule.epoch + 1
         lr = schedule.learning_rate
         generator = torch.Generator().manual_seed(seed * 1000 + epoch)
-        tr = train_epoch(net, train, lr, batch_size, generator, momentum, l2, desc=f"epoch {epoch}")
+        tr = train_epoch(net, train, lr, batch_size, generator, momentum, l2, desc=f"epoch {epoch}", bf16=bf16)
         cv_stats = evaluate(net, cv)
         path = out / "nnet" / f"epoch{epoch}.nnet"
         save_network(path, net)
