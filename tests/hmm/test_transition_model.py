@@ -58,6 +58,7 @@ def test_update_from_counts(tm):
     counts[3:5] = [1000, 0]  # tstate 2: exit never seen -> floored
     counts[5:7] = [2, 1]  # tstate 3: 3 < mincount -> unchanged
     old = tm.log_probs.copy()
+    scaled_before = tm.scaled_log_probs(1.0, 0.1)  # cached until the update
     impr, total = tm.update(counts, mincount=5.0, floor=0.01)
     assert total == 1043
     np.testing.assert_allclose(np.exp(tm.log_probs[1:3]), [0.75, 0.25])
@@ -72,6 +73,7 @@ def test_update_from_counts(tm):
     assert impr == pytest.approx(expected)
     # derived arrays follow the new probabilities
     assert tm.non_self_loop_log_prob[2] == pytest.approx(math.log(1 - p[0]))
+    assert tm.scaled_log_probs(1.0, 0.1)[3] == pytest.approx(0.1 * math.log(p[0])) != scaled_before[3]
     with pytest.raises(ToolkitError, match="shape"):
         tm.update(np.zeros(6))
 

@@ -102,6 +102,7 @@ class TransitionModel:
         loop_prob[self.tid2tstate[loops]] = np.exp(self.log_probs[loops])
         with np.errstate(divide="ignore"):
             self.non_self_loop_log_prob = np.log1p(-np.minimum(loop_prob, 1.0))
+        self._scaled: dict[tuple[float, float], np.ndarray] = {}  # scaled_log_probs, per pair of scales
 
     @property
     def num_tids(self) -> int:
@@ -151,8 +152,14 @@ class TransitionModel:
 
         Self-loops: self_loop_scale * log P(loop); other transitions: self_loop_scale *
         log P(leave the state) + transition_scale * log P(tid | leave). With equal scales this
-        is scale * log P(tid). Entry 0 is 0.
+        is scale * log P(tid). Entry 0 is 0. Computed once per pair of scales (read-only).
         """
+        key = (float(transition_scale), float(self_loop_scale))
+        if key not in self._scaled:
+            self._scaled[key] = self._scale_log_probs(*key)
+        return self._scaled[key]
+
+    def _scale_log_probs(self, transition_scale: float, self_loop_scale: float) -> np.ndarray:
         if transition_scale == self_loop_scale:
             out = transition_scale * self.log_probs
         else:
@@ -161,6 +168,7 @@ class TransitionModel:
             out[fwd] += self_loop_scale * self.non_self_loop_log_prob[self.tid2tstate[fwd]]
             out[self.tid_is_self_loop] = self_loop_scale * self.log_probs[self.tid_is_self_loop]
         out[0] = 0.0
+        out.flags.writeable = False
         return out
 
     def update(self, counts: np.ndarray, mincount: float = 5.0, floor: float = 0.01) -> tuple[float, float]:
