@@ -25,7 +25,7 @@ start_halving_impr=0.01
 end_halving_impr=0.001
 cv_every=10           # every Nth speaker goes to cross-validation
 num_threads=2         # torch threads of the training process
-bf16=false            # true: training forward passes under bfloat16 autocast (fast on CPUs with AMX)
+precision=auto        # fp32, bf16 (autocast), or auto: bf16 where its measured matrix peak is 2x fp32's (AMX)
 seed=0
 # End configuration section.
 
@@ -40,7 +40,7 @@ Usage: $0 [options] <data-train> <ali-dir> <exp-dir>
  e.g.: $0 --hidden-dim 512 data-fmllr-tri3/train exp/tri3_ali exp/dnn
 Options: --cmd --feat-opts --splice --hidden-layers --hidden-dim --activation --dbn --learning-rate
          --batch-size --max-epochs --min-epochs --start-halving-impr --end-halving-impr --cv-every
-         --num-threads --seed --bf16
+         --num-threads --seed --precision
 EOU
   exit 1
 fi
@@ -70,7 +70,7 @@ $cmd --num-threads "$num_threads" "$dir/log/train.log" \
     --hidden-layers "$hidden_layers" --hidden-dim "$hidden_dim" --activation "$activation" ${dbn:+--init-dbn "$dbn"} \
     --learning-rate "$learning_rate" --batch-size "$batch_size" --max-epochs "$max_epochs" --min-epochs "$min_epochs" \
     --start-halving-impr "$start_halving_impr" --end-halving-impr "$end_halving_impr" --seed "$seed" \
-    $($bf16 && echo --bf16 || echo --no-bf16) "${data}_tr90" "${data}_cv10" "$alidir" "$dir"
+    --precision "$precision" "${data}_tr90" "${data}_cv10" "$alidir" "$dir"
 grep -h "epoch [0-9]*:\|done after" "$dir/log/train.log" | sed 's/^.*INFO: //' >&2
 seconds=$(( $(date +%s) - start ))
 if [ -n "$dbn" ] && [ -f "$(dirname "$dbn")/train_seconds" ]; then

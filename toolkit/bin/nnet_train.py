@@ -14,19 +14,20 @@ OUT_DIR receives final.nnet, ali_train_pdf.counts (the pdf counts of ALI_DIR's a
 whose priors decoding divides by), final.mdl (ALI_DIR's, for the transition model and
 tree), nnet/epoch<N>.nnet, train_state.json (rerunning resumes after the last finished
 epoch) and train_summary.json (epochs, losses, frame accuracies, frames per second, and
-the forward/backward GFLOP/s against the machine's fp32 matrix peak measured in this run;
-with --bf16 also against its bfloat16 peak).
+the forward/backward GFLOP/s against the machine's fp32 matrix peak measured in this run,
+and against its bfloat16 peak when that was measured).
 
---bf16 runs the training's forward passes under bfloat16 autocast: on CPUs with bfloat16
-matrix units (AMX) the affine layers' products are several times faster; the parameters,
-updates, loss and the cross-validation stay float32.
+--precision bf16 runs the training's forward passes under bfloat16 autocast (the affine
+layers' products and their gradients in bfloat16; parameters, updates, loss and the
+cross-validation stay float32). On CPUs with bfloat16 matrix units (AMX) that is faster; on
+others, slower. `auto` (the default) measures both matrix peaks and takes bf16 where its
+peak is at least twice the fp32 one.
 
   python -m toolkit.bin.nnet_train --no-cmvn --delta-order 0 --num-threads 2 \\
       data-fmllr/train_tr90 data-fmllr/train_cv10 exp/tri3_ali exp/dnn
 """
 from __future__ import annotations
 
-import argparse
 import glob
 import json
 import os
@@ -50,6 +51,7 @@ from toolkit.nnet.throughput import measure_peak_gflops
 from toolkit.nnet.training import train_newbob
 
 _log = get_logger("nnet_train")
+AUTO_BF16_RATIO = 2.0  # --precision auto takes bf16 above this ratio of measured matrix peaks
 
 
 def build_parser():
@@ -75,8 +77,9 @@ def build_parser():
                    help="stop, once halving, below this relative cv improvement")
     g.add_argument("--halving-factor", type=float, default=0.5, help="learning-rate factor when halving")
     g.add_argument("--seed", type=int, default=0, help="seed of the initialisation and the frame shuffling")
-    g.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=False,
-                   help="training forward passes under bfloat16 autocast (fast with AMX; slow without bfloat16 units)")
+    g.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+                   help="arithmetic of the training passes: fp32, bf16 autocast, or auto: bf16 where the measured "
+                        f"bfloat16 matrix peak is at least {AUTO_BF16_RATIO:g}x the fp32 one")
     g.add_argument("--num-threads", type=int, default=1, help="torch threads")
     p.add_argument("train", help="training data directory")
     p.add_argument("cv", help="cross-validation data directory (held-out speakers)")
@@ -124,14 +127,17 @@ def main(argv: list[str] | None = None) -> int:
               " -> ".join(str(d) for d in [config.input_dim, *config.hidden_dims, config.num_pdfs]),
               config.macs_per_frame() / 1e6)
 
-    dtypes = {"fp32": torch.float32, **({"bf16": torch.bfloat16} if args.bf16 else {})}
+    dtypes = {"fp32": torch.float32, **({"bf16": torch.bfloat16} if args.precision != "fp32" else {})}
     peaks = _measure_peaks(dtypes, args.num_threads, "")
-    used = "bf16" if args.bf16 else "fp32"
+    used = args.precision
+    if used == "auto":
+        used = "bf16" if peaks["bf16"] >= AUTO_BF16_RATIO * peaks["fp32"] else "fp32"
+        _log.info("--precision auto: training in %s", used)
     schedule = NewbobSchedule(args.learning_rate, args.start_halving_impr, args.end_halving_impr, args.halving_factor,
                               args.min_epochs, args.max_epochs)
     best, summary = train_newbob(net, train, cv, schedule, args.out_dir, batch_size=args.batch_size,
                                  momentum=args.momentum, l2=args.l2, seed=args.seed, peak_gflops=peaks[used],
-                                 bf16=args.bf16)
+                                 bf16=used == "bf16")
     save_network(os.path.join(args.out_dir, "final.nnet"), best)
     # Other work on the machine lowers a measurement, never raises it: take the better of two.
     after = _measure_peaks(dtypes, args.num_threads, " again after training")
