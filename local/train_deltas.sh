@@ -19,6 +19,7 @@ beam=10
 retry_beam=40
 tree_opts=          # further build_tree options
 feat_opts="--cmvn --delta-order 2"   # feature pipeline: per-speaker CMN, deltas
+feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache.npz between iterations (deleted at the end)
 # End configuration section.
 
 echo "$0 $*"
@@ -31,7 +32,7 @@ if [ $# -ne 4 ]; then
 Usage: $0 [options] <data-dir> <lang-dir> <ali-dir> <exp-dir>
  e.g.: $0 --num-leaves 2000 --tot-gauss 10000 data/train data/lang exp/mono_ali exp/tri1
 Options: --cmd --nj --num-leaves --tot-gauss --num-iters --max-iter-inc --power --realign-iters
-         --beam --retry-beam --tree-opts --feat-opts --stage
+         --beam --retry-beam --tree-opts --feat-opts --feature-cache --stage
 EOU
   exit 1
 fi
@@ -45,10 +46,12 @@ mkdir -p "$dir/log"
 echo "$feat_opts" > "$dir/feat_opts"
 start=$(date +%s)
 sdata=$data/split$nj
+job_feat_opts=$feat_opts  # the iterations' (Kaldi recomputes the features in each)
+$feature_cache && job_feat_opts="$feat_opts --feature-cache $dir/feats.JOB.cache.npz"
 
 if [ $stage -le -1 ]; then
   init_tree_model.sh --cmd "$cmd" --nj $nj --num-leaves $num_leaves --tree-opts "$tree_opts" \
-    --feat-opts "$feat_opts" "$data" "$lang" "$alidir" "$dir"
+    --feat-opts "$job_feat_opts" "$data" "$lang" "$alidir" "$dir"
 fi
 numgauss=$(python -m toolkit.bin.gmm_info "$dir/1.mdl" | awk '$1 == "gaussians" {print $2}')
 incgauss=$(( (tot_gauss - numgauss) / max_iter_inc ))
@@ -60,11 +63,11 @@ while [ $x -lt $num_iters ]; do
     accumulated=false
     if echo " $realign_iters " | grep -q " $x "; then
       $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
-        python -m toolkit.bin.gmm_align $feat_opts --beam $beam --retry-beam $retry_beam --acc "$dir/$x.JOB.acc" \
+        python -m toolkit.bin.gmm_align $job_feat_opts --beam $beam --retry-beam $retry_beam --acc "$dir/$x.JOB.acc" \
           "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
       accumulated=true
     fi
-    update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$feat_opts" --mix-up $numgauss --power $power \
+    update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$job_feat_opts" --mix-up $numgauss --power $power \
       --accumulated $accumulated "$sdata" "$dir" $x
   fi
   [ $x -le $max_iter_inc ] && numgauss=$((numgauss + incgauss))
@@ -72,6 +75,6 @@ while [ $x -lt $num_iters ]; do
 done
 
 cp "$dir/$num_iters.mdl" "$dir/final.mdl.tmp" && mv "$dir/final.mdl.tmp" "$dir/final.mdl"
-rm -f "$dir"/fsts.*.ark
+rm -f "$dir"/fsts.*.ark "$dir"/feats.*.cache.npz
 echo $(( $(date +%s) - start )) > "$dir/train_seconds"
 log "Done training the triphone system in $dir ($(cat "$dir/train_seconds") s)"

@@ -25,6 +25,7 @@ beam=10
 retry_beam=40
 tree_opts=          # further build_tree options
 cmvn_opts="--cmvn"  # per-speaker CMN (add --norm-vars for variance normalisation)
+feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache.npz between iterations (deleted at the end)
 # End configuration section.
 
 echo "$0 $*"
@@ -37,7 +38,7 @@ if [ $# -ne 4 ]; then
 Usage: $0 [options] <data-dir> <lang-dir> <ali-dir> <exp-dir>
  e.g.: $0 --num-leaves 2500 --tot-gauss 15000 data/train data/lang exp/tri1_ali exp/tri2
 Options: --cmd --nj --num-leaves --tot-gauss --num-iters --max-iter-inc --power --realign-iters --mllt-iters
-         --dim --splice --beam --retry-beam --tree-opts --cmvn-opts --stage
+         --dim --splice --beam --retry-beam --tree-opts --cmvn-opts --feature-cache --stage
 EOU
   exit 1
 fi
@@ -67,9 +68,11 @@ if [ $stage -le -3 ]; then
   rm -f "$dir"/lda.*.acc
 fi
 
+cache_opts=  # the training steps' (Kaldi recomputes the features in each)
+$feature_cache && cache_opts="--feature-cache $dir/feats.JOB.cache.npz"
 if [ $stage -le -2 ]; then
   init_tree_model.sh --cmd "$cmd" --nj $nj --num-leaves $num_leaves --tree-opts "$tree_opts" \
-    --feat-opts "$splice_opts --transform $dir/0.mat" "$data" "$lang" "$alidir" "$dir"
+    --feat-opts "$splice_opts --transform $dir/0.mat $cache_opts" "$data" "$lang" "$alidir" "$dir"
 fi
 numgauss=$(python -m toolkit.bin.gmm_info "$dir/1.mdl" | awk '$1 == "gaussians" {print $2}')
 incgauss=$(( (tot_gauss - numgauss) / max_iter_inc ))
@@ -79,7 +82,7 @@ incgauss=$(( (tot_gauss - numgauss) / max_iter_inc ))
 cur_mat=$dir/0.mat
 x=1
 while [ $x -lt $num_iters ]; do
-  feat_opts="$splice_opts --transform $cur_mat"
+  feat_opts="$splice_opts --transform $cur_mat $cache_opts"
   realign=false; mllt=false
   echo " $realign_iters " | grep -q " $x " && realign=true
   echo " $mllt_iters " | grep -q " $x " && mllt=true
@@ -106,7 +109,7 @@ while [ $x -lt $num_iters ]; do
     fi
   fi
   $mllt && cur_mat=$dir/$x.mat
-  feat_opts="$splice_opts --transform $cur_mat"
+  feat_opts="$splice_opts --transform $cur_mat $cache_opts"
   if [ $stage -le $x ]; then
     accumulated=false
     [ ${#acc_opts[@]} -gt 0 ] && accumulated=true
@@ -120,6 +123,6 @@ done
 cp "$cur_mat" "$dir/final.mat.tmp" && mv "$dir/final.mat.tmp" "$dir/final.mat"
 echo "$splice_opts --transform $dir/final.mat" > "$dir/feat_opts"
 cp "$dir/$num_iters.mdl" "$dir/final.mdl.tmp" && mv "$dir/final.mdl.tmp" "$dir/final.mdl"
-rm -f "$dir"/fsts.*.ark
+rm -f "$dir"/fsts.*.ark "$dir"/feats.*.cache.npz
 echo $(( $(date +%s) - start )) > "$dir/train_seconds"
 log "Done training the LDA+MLLT system in $dir ($(cat "$dir/train_seconds") s)"

@@ -16,6 +16,7 @@ totgauss=1000       # target number of Gaussians
 power=0.25          # exponent of the occupancy in allocating Gaussians to pdfs
 realign_iters="1 2 3 4 5 6 7 8 9 10 12 14 16 18 20 23 26 29 32 35 38"
 feat_opts="--cmvn --delta-order 2"   # feature pipeline: per-speaker CMN, deltas
+feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache.npz between iterations (deleted at the end)
 # End configuration section.
 
 echo "$0 $*"
@@ -27,7 +28,7 @@ if [ $# -ne 3 ]; then
   cat >&2 <<EOU
 Usage: $0 [options] <data-dir> <lang-dir> <exp-dir>
  e.g.: $0 --nj 2 data/train data/lang exp/mono
-Options: --cmd --nj --num-iters --totgauss --max-iter-inc --power --realign-iters --feat-opts --stage
+Options: --cmd --nj --num-iters --totgauss --max-iter-inc --power --realign-iters --feat-opts --feature-cache --stage
 EOU
   exit 1
 fi
@@ -44,6 +45,8 @@ echo "$feat_opts" > "$dir/feat_opts"
 start=$(date +%s)
 sdata=$data/split$nj
 python -m toolkit.bin.split_data_dir "$data" "$nj"
+job_feat_opts=$feat_opts  # the iterations' (Kaldi recomputes the features in each)
+$feature_cache && job_feat_opts="$feat_opts --feature-cache $dir/feats.JOB.cache.npz"
 
 if [ $stage -le -3 ]; then
   log "Initializing the monophone model"
@@ -68,7 +71,7 @@ fi
 if [ $stage -le 0 ]; then
   log "Estimating from the equal alignments"
   # The first update may leave Gaussians with little data: a lower occupancy floor, as Kaldi.
-  update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$feat_opts" --mix-up $numgauss --power $power \
+  update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$job_feat_opts" --mix-up $numgauss --power $power \
     --est-opts "--min-gaussian-occupancy 3" "$sdata" "$dir" 0
 fi
 
@@ -79,11 +82,11 @@ while [ $x -lt $num_iters ]; do
     accumulated=false
     if echo " $realign_iters " | grep -q " $x "; then
       $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
-        python -m toolkit.bin.gmm_align $feat_opts --beam $beam --retry-beam $((beam * 4)) --acc "$dir/$x.JOB.acc" \
+        python -m toolkit.bin.gmm_align $job_feat_opts --beam $beam --retry-beam $((beam * 4)) --acc "$dir/$x.JOB.acc" \
           "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
       accumulated=true
     fi
-    update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$feat_opts" --mix-up $numgauss --power $power \
+    update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$job_feat_opts" --mix-up $numgauss --power $power \
       --accumulated $accumulated "$sdata" "$dir" $x
   fi
   [ $x -le $max_iter_inc ] && numgauss=$((numgauss + incgauss))
@@ -92,5 +95,6 @@ while [ $x -lt $num_iters ]; do
 done
 
 cp "$dir/$num_iters.mdl" "$dir/final.mdl.tmp" && mv "$dir/final.mdl.tmp" "$dir/final.mdl"
+rm -f "$dir"/feats.*.cache.npz
 echo $(( $(date +%s) - start )) > "$dir/train_seconds"
 log "Done training the monophone system in $dir ($(cat "$dir/train_seconds") s)"

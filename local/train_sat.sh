@@ -25,6 +25,7 @@ silence_weight=0.0  # weight of silence frames in the fMLLR statistics
 beam=10
 retry_beam=40
 tree_opts=          # further build_tree options
+feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache.npz between iterations (deleted at the end)
 # End configuration section.
 
 echo "$0 $*"
@@ -37,7 +38,7 @@ if [ $# -ne 4 ]; then
 Usage: $0 [options] <data-dir> <lang-dir> <ali-dir> <exp-dir>
  e.g.: $0 --num-leaves 2500 --tot-gauss 15000 data/train data/lang exp/tri2_ali exp/tri3
 Options: --cmd --nj --num-leaves --tot-gauss --num-iters --max-iter-inc --power --realign-iters --fmllr-iters
-         --silence-weight --beam --retry-beam --tree-opts --stage
+         --silence-weight --beam --retry-beam --tree-opts --feature-cache --stage
 EOU
   exit 1
 fi
@@ -65,6 +66,8 @@ if [ -n "$mat" ]; then
 fi
 echo "$si_opts" > "$dir/feat_opts"
 sat_opts="$si_opts --speaker-transforms $dir/trans.JOB.ark"
+# The training steps share each job's adapted features (Kaldi recomputes them in each).
+$feature_cache && sat_opts="$sat_opts --feature-cache $dir/feats.JOB.cache.npz"
 
 if [ $stage -le -3 ]; then
   log "Estimating fMLLR transforms of the training speakers from $alidir"
@@ -123,6 +126,6 @@ if [ $stage -le $num_iters ]; then
     || { cat "$dir/log/est_alimdl.log" >&2; exit 1; }
   rm -f "$dir"/final.*.acc
 fi
-rm -f "$dir"/fsts.*.ark
+rm -f "$dir"/fsts.*.ark "$dir"/feats.*.cache.npz
 echo $(( $(date +%s) - start )) > "$dir/train_seconds"
 log "Done training the SAT system in $dir ($(cat "$dir/train_seconds") s)"

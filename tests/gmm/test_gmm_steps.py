@@ -74,6 +74,22 @@ def system(tmp_path_factory):
             "feats": dict(feats), "alis": dict(alis)}
 
 
+def test_acc_stats_through_the_feature_cache(system, tmp_path):
+    """The statistics are the same whether a job computes its features, writes them to the cache or reads them."""
+    model = tmp_path / "0.mdl"
+    assert cli.run(gmm_init_mono.main, ["--delta-order", "2", str(system["data"]), str(system["lang"]),
+                                        str(model)]) == 0
+    opts = ["--delta-order", "2", str(model), str(system["data"]), str(system["ali"])]
+    cache = tmp_path / "feats.cache.npz"
+    assert cli.run(gmm_acc_stats.main, [*opts, str(tmp_path / "plain.acc")]) == 0
+    for run in ("writes", "reads"):
+        assert cli.run(gmm_acc_stats.main, ["--feature-cache", str(cache), *opts, str(tmp_path / f"{run}.acc")]) == 0
+        assert cache.is_file()
+        plain, cached = GmmAccumulator.load(tmp_path / "plain.acc"), GmmAccumulator.load(tmp_path / f"{run}.acc")
+        np.testing.assert_array_equal(cached.var_acc, plain.var_acc)
+        np.testing.assert_array_equal(cached.tid_counts, plain.tid_counts)
+
+
 def _hmm(lang):
     lang = read_lang_dir(lang)
     ctx = monophone_context(lang.topology, lang.sets)

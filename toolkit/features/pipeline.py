@@ -8,9 +8,10 @@ CMVN, deltas, splicing, the global transform, the speaker's transform.
 """
 from __future__ import annotations
 
+import hashlib
 import os
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Iterator
 
 import numpy as np
@@ -119,3 +120,23 @@ class FeatureReader:
     def items(self) -> Iterator[tuple[str, np.ndarray]]:
         for utt in self.keys():
             yield utt, self[utt]
+
+    def fingerprint(self) -> str:
+        """A digest of everything the matrices depend on: the options and transforms, the data
+        directory's feats.scp, cmvn.scp and utt2spk, and the size and modification time of every
+        archive those scp files point into (as make would see a changed input)."""
+        h = hashlib.sha256()
+        h.update(repr((self.norm_vars, self.delta_order, self.delta_window, self.splice)).encode())
+        tables = [self.feats] + ([self._cmvn] if self._cmvn is not None else [])
+        for scp in tables:
+            h.update(Path(scp.path).read_bytes())
+            for ark in scp.archives():
+                st = os.stat(ark) if os.path.exists(ark) else None
+                h.update(f"{ark} {st and st.st_size} {st and st.st_mtime_ns}".encode())
+        if self._utt2spk is not None:
+            h.update(repr(sorted(self._utt2spk.items())).encode())
+        for name, m in [("transform", self.transform)] + sorted((self.speaker_transforms or {}).items()):
+            if m is not None:
+                m = np.ascontiguousarray(m, dtype=np.float64)
+                h.update(f"{name} {m.shape}".encode() + m.tobytes())
+        return h.hexdigest()

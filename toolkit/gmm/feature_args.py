@@ -10,6 +10,7 @@ import argparse
 import os
 
 from toolkit.errors import ToolkitError
+from toolkit.features.cache import CachedFeatures, cached_features
 from toolkit.features.pipeline import FeatureReader
 from toolkit.transform.store import load_global_transform, read_transforms
 
@@ -28,10 +29,14 @@ def add_feature_options(parser: argparse.ArgumentParser) -> None:
                    help="global transform applied after splicing (final.mat: LDA or LDA+MLLT)")
     g.add_argument("--speaker-transforms", action="append", default=None, metavar="ARK",
                    help="archive of per-speaker fMLLR transforms (trans.JOB.ark) applied last; may repeat")
+    g.add_argument("--feature-cache", metavar="FILE", default=None,
+                   help="read the features from FILE if it was written for the same inputs and options, "
+                        "otherwise compute them and write FILE (shared by the processes of a training run)")
 
 
-def feature_reader(data_dir: str | os.PathLike, args: argparse.Namespace) -> FeatureReader:
-    """The features of `data_dir` as the options in `args` (from add_feature_options) describe."""
+def feature_reader(data_dir: str | os.PathLike, args: argparse.Namespace) -> FeatureReader | CachedFeatures:
+    """The features of `data_dir` as the options in `args` (from add_feature_options) describe
+    (through the --feature-cache file if one is named)."""
     if args.delta_order < 0 or args.delta_window < 1:
         raise ToolkitError(f"--delta-order {args.delta_order} must be >= 0 and --delta-window {args.delta_window} >= 1")
     if args.splice_left < 0 or args.splice_right < 0:
@@ -39,7 +44,8 @@ def feature_reader(data_dir: str | os.PathLike, args: argparse.Namespace) -> Fea
     splice = (args.splice_left, args.splice_right) if args.splice_left or args.splice_right else None
     transform = load_global_transform(args.transform) if args.transform else None
     speaker_transforms = read_transforms(args.speaker_transforms) if args.speaker_transforms else None
-    return FeatureReader(data_dir, cmvn=args.cmvn, norm_vars=args.norm_vars,
-                         delta_order=args.delta_order, delta_window=args.delta_window, splice=splice,
-                         transform=transform, speaker_transforms=speaker_transforms,
-                         speaker_transforms_name=",".join(args.speaker_transforms or []))
+    reader = FeatureReader(data_dir, cmvn=args.cmvn, norm_vars=args.norm_vars,
+                           delta_order=args.delta_order, delta_window=args.delta_window, splice=splice,
+                           transform=transform, speaker_transforms=speaker_transforms,
+                           speaker_transforms_name=",".join(args.speaker_transforms or []))
+    return cached_features(reader, args.feature_cache) if args.feature_cache else reader

@@ -199,3 +199,11 @@ class MatrixScp:
     def items(self) -> Iterator[tuple[str, np.ndarray]]:
         for key in self._where:
             yield key, self[key]
+
+    def archives(self) -> list[str]:
+        """The distinct files the entries point into (`ARK` of `ARK:OFFSET`), sorted."""
+        files = set()
+        for where in self._where.values():
+            path, sep, offset = where.rpartition(":")
+            files.add(path if sep and offset.isdigit() else where)
+        return sorted(files)
