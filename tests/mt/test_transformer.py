@@ -87,6 +87,16 @@ def test_non_causal_decoder_layer_with_positional_attention():
     assert torch.allclose(out[1, :2], out2[1, :2], atol=1e-6)  # ...unless it is padding
 
 
+def test_shared_queries_and_keys_equal_the_repeated_sequence():
+    torch.manual_seed(0)
+    att = MultiheadAttention(16, 2).eval()
+    seq, value = torch.randn(5, 16), torch.randn(3, 5, 16)
+    pad = torch.tensor([[False] * 5, [False] * 3 + [True] * 2, [False] * 4 + [True]])
+    repeated = seq.expand(3, -1, -1)
+    torch.testing.assert_close(att.attend_shared(att.project_shared(seq), value, key_padding_mask=pad),
+                               att(repeated, repeated, value, key_padding_mask=pad), rtol=1e-5, atol=1e-6)
+
+
 def test_attention_against_hand_computation():
     torch.manual_seed(0)
     att = MultiheadAttention(8, 1).eval()

@@ -168,6 +168,23 @@ class MultiheadAttention(nn.Module):
             mask = tri if mask is None else mask & tri
         return self.out_proj(self._attend(q, k, v, mask, False).transpose(1, 2).reshape(B, T, D))
 
+    def project_shared(self, sequence: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Queries and keys that every batch row shares, from one sequence (T, D) (positional attention):
+        (1, H, T, dh) each, for `attend_shared`."""
+        x = sequence[None]
+        return self._split(self.q_proj(x)), self._split(self.k_proj(x))
+
+    def attend_shared(self, queries_keys: tuple[torch.Tensor, torch.Tensor], value: torch.Tensor,
+                      key_padding_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """Attention with the shared queries and keys of `project_shared` over value (B, T, D) -> (B, T, D);
+        the same as forward(sequence, sequence, value) with the sequence repeated for every row."""
+        q, k = queries_keys
+        B, T, D = value.shape
+        v = self._split(self.v_proj(value))
+        mask = None if key_padding_mask is None else ~key_padding_mask[:, None, None, :]
+        out = self._attend(q.expand(B, -1, -1, -1), k.expand(B, -1, -1, -1), v, mask, False)
+        return self.out_proj(out.transpose(1, 2).reshape(B, T, D))
+
     def _attend(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None,
                 is_causal: bool) -> torch.Tensor:
         # Always in float32: under bfloat16 autocast the projections gain (AMX), but torch's CPU
@@ -230,7 +247,8 @@ class TransformerDecoderLayer(nn.Module):
     forward(x (B, T, D), memory (B, S, D), memory_pad_mask (B, S)) -> (B, T, D). `causal=False` with
     `self_pad_mask` (B, T) is the non-autoregressive use. With `positional_attention`, the layer
     has Gu et al.'s extra sublayer whose queries and keys are the position encodings `positions`
-    (T, D) and values the hidden states. `cache` is for incremental (causal) decoding.
+    (T, D) (projected once per call, not once per sentence) and values the hidden states.
+    `cache` is for incremental (causal) decoding.
     """
 
     def __init__(self, d_model: int, heads: int, ffn_dim: int, dropout: float = 0.1, attention_dropout: float = 0.0,
@@ -253,8 +271,8 @@ class TransformerDecoderLayer(nn.Module):
         if self.pos_attn is not None:
             if positions is None:
                 raise ToolkitError("a layer with positional attention needs the position encodings")
-            p = positions.expand(x.shape[0], -1, -1)
-            x = self.pos_res(x, lambda h: self.pos_attn(p, p, h, key_padding_mask=self_pad_mask))
+            qk = self.pos_attn.project_shared(positions)
+            x = self.pos_res(x, lambda h: self.pos_attn.attend_shared(qk, h, key_padding_mask=self_pad_mask))
         x = self.cross_res(x, lambda h: self.cross_attn(h, memory, memory, key_padding_mask=memory_pad_mask,
                                                         cache=cache, static_kv=True, cache_prefix="cross_"))
         return self.ffn_res(x, self.ffn)
