@@ -126,7 +126,8 @@ class FeatureReader:
         directory's feats.scp, cmvn.scp and utt2spk, and the size and modification time of every
         archive those scp files point into (as make would see a changed input)."""
         h = hashlib.sha256()
-        h.update(repr((self.norm_vars, self.delta_order, self.delta_window, self.splice)).encode())
+        h.update(repr((self._cmvn is not None, self.norm_vars, self.delta_order, self.delta_window,
+                       self.splice)).encode())
         tables = [self.feats] + ([self._cmvn] if self._cmvn is not None else [])
         for scp in tables:
             h.update(Path(scp.path).read_bytes())
@@ -135,7 +136,8 @@ class FeatureReader:
                 h.update(f"{ark} {st and st.st_size} {st and st.st_mtime_ns}".encode())
         if self._utt2spk is not None:
             h.update(repr(sorted(self._utt2spk.items())).encode())
-        for name, m in [("transform", self.transform)] + sorted((self.speaker_transforms or {}).items()):
+        speakers = sorted((self.speaker_transforms or {}).items())
+        for name, m in [("global transform", self.transform)] + [(f"speaker {k}", m) for k, m in speakers]:
             if m is not None:
                 m = np.ascontiguousarray(m, dtype=np.float64)
                 h.update(f"{name} {m.shape}".encode() + m.tobytes())
