@@ -65,14 +65,14 @@ def test_clean_loss_is_each_examples_teacher_forcing_from_its_language_token():
         start = EN if d.tgt_lang[i] == 0 else FR
         logits = m.transformer(source_tensor([d.src[i]]), torch.tensor([[start, *d.tgt[i]]]))
         expected += label_smoothed_loss(logits, pad_sequences([d.tgt[i]], suffix=[EOS]), 0.0)[1].item()
-    assert float(loss.detach()) == pytest.approx(expected, rel=1e-5)
-    assert float(torch.as_tensor(nll).detach()) == pytest.approx(expected, rel=1e-5)
+    assert loss.item() == pytest.approx(expected, rel=1e-5)
+    assert nll.item() == pytest.approx(expected, rel=1e-5)
     assert ntok == sum(len(t) + 1 for t in d.tgt) and nsrc == sum(len(s) + 1 for s in d.src)
     # the weights scale the two kinds separately
     auto_only, _, _, _ = loss_fn(adv_weight=0.0, cd_weight=0.0)(m, d, idx, 0.0)
     cd_only, _, _, _ = loss_fn(adv_weight=0.0, auto_weight=0.0)(m, d, idx, 0.0)
-    assert float((auto_only + cd_only).detach()) == pytest.approx(expected, rel=1e-5)
-    assert 0 < float(cd_only) < expected
+    assert (auto_only + cd_only).item() == pytest.approx(expected, rel=1e-5)
+    assert 0 < cd_only.item() < expected
 
 
 def test_adversarial_term_trains_the_discriminator_and_fools_it_through_the_encoder():
@@ -81,7 +81,7 @@ def test_adversarial_term_trains_the_discriminator_and_fools_it_through_the_enco
     f = loss_fn(auto_weight=0.0, cd_weight=0.0, adv_weight=1.0)
     loss, _, _, _ = f(m, d, idx, 0.0)
     loss.backward()
-    before = float(loss)
+    before = loss.item()
     with torch.no_grad():  # a small step on each side along its own gradient
         for p in m.parameters():
             if p.grad is not None:
@@ -94,8 +94,8 @@ def test_adversarial_term_trains_the_discriminator_and_fools_it_through_the_enco
     only_disc.load_state_dict({**m2.state_dict(), **disc_step})
     only_enc = model(1).eval()
     only_enc.load_state_dict({**m2.state_dict(), **enc_step})
-    assert float(f(only_disc, d, idx, 0.0)[0]) < before
-    assert float(f(only_enc, d, idx, 0.0)[0]) > before
+    assert f(only_disc, d, idx, 0.0)[0].item() < before
+    assert f(only_enc, d, idx, 0.0)[0].item() > before
     assert 0.0 <= discriminator_accuracy(m, d) <= 1.0
 
 
@@ -104,8 +104,8 @@ def test_noise_only_in_training_mode():
     f = loss_fn(adv_weight=0.0, drop_prob=0.5, shuffle_k=3)
     idx = list(range(len(d)))
     m.eval()
-    assert float(f(m, d, idx, 0.0)[0]) == float(f(m, d, idx, 0.0)[0])
+    assert f(m, d, idx, 0.0)[0].item() == f(m, d, idx, 0.0)[0].item()
     m.train()
     torch.manual_seed(0)
-    values = {round(float(f(m, d, idx, 0.0)[0]), 4) for _ in range(5)}
+    values = {round(f(m, d, idx, 0.0)[0].item(), 4) for _ in range(5)}
     assert len(values) > 1
