@@ -19,7 +19,7 @@ beam=10
 retry_beam=40
 tree_opts=          # further build_tree options
 feat_opts="--cmvn --delta-order 2"   # feature pipeline: per-speaker CMN, deltas
-feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache.npz between iterations (deleted at the end)
+feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache between iterations (deleted at the end)
 # End configuration section.
 
 echo "$0 $*"
@@ -47,7 +47,7 @@ echo "$feat_opts" > "$dir/feat_opts"
 start=$(date +%s)
 sdata=$data/split$nj
 job_feat_opts=$feat_opts  # the iterations' (Kaldi recomputes the features in each)
-$feature_cache && job_feat_opts="$feat_opts --feature-cache $dir/feats.JOB.cache.npz"
+$feature_cache && job_feat_opts="$feat_opts --feature-cache $dir/feats.JOB.cache"
 
 if [ $stage -le -1 ]; then
   init_tree_model.sh --cmd "$cmd" --nj $nj --num-leaves $num_leaves --tree-opts "$tree_opts" \
@@ -75,6 +75,7 @@ while [ $x -lt $num_iters ]; do
 done
 
 cp "$dir/$num_iters.mdl" "$dir/final.mdl.tmp" && mv "$dir/final.mdl.tmp" "$dir/final.mdl"
-rm -f "$dir"/fsts.*.ark "$dir"/feats.*.cache.npz
+rm -f "$dir"/fsts.*.ark
+rm -rf "$dir"/feats.*.cache
 echo $(( $(date +%s) - start )) > "$dir/train_seconds"
 log "Done training the triphone system in $dir ($(cat "$dir/train_seconds") s)"

@@ -25,7 +25,7 @@ beam=10
 retry_beam=40
 tree_opts=          # further build_tree options
 cmvn_opts="--cmvn"  # per-speaker CMN (add --norm-vars for variance normalisation)
-feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache.npz between iterations (deleted at the end)
+feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache between iterations (deleted at the end)
 # End configuration section.
 
 echo "$0 $*"
@@ -69,7 +69,7 @@ if [ $stage -le -3 ]; then
 fi
 
 cache_opts=  # the training steps' (Kaldi recomputes the features in each)
-$feature_cache && cache_opts="--feature-cache $dir/feats.JOB.cache.npz"
+$feature_cache && cache_opts="--feature-cache $dir/feats.JOB.cache"
 if [ $stage -le -2 ]; then
   init_tree_model.sh --cmd "$cmd" --nj $nj --num-leaves $num_leaves --tree-opts "$tree_opts" \
     --feat-opts "$splice_opts --transform $dir/0.mat $cache_opts" "$data" "$lang" "$alidir" "$dir"
@@ -123,6 +123,7 @@ done
 cp "$cur_mat" "$dir/final.mat.tmp" && mv "$dir/final.mat.tmp" "$dir/final.mat"
 echo "$splice_opts --transform $dir/final.mat" > "$dir/feat_opts"
 cp "$dir/$num_iters.mdl" "$dir/final.mdl.tmp" && mv "$dir/final.mdl.tmp" "$dir/final.mdl"
-rm -f "$dir"/fsts.*.ark "$dir"/feats.*.cache.npz
+rm -f "$dir"/fsts.*.ark
+rm -rf "$dir"/feats.*.cache
 echo $(( $(date +%s) - start )) > "$dir/train_seconds"
 log "Done training the LDA+MLLT system in $dir ($(cat "$dir/train_seconds") s)"

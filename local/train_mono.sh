@@ -16,7 +16,7 @@ totgauss=1000       # target number of Gaussians
 power=0.25          # exponent of the occupancy in allocating Gaussians to pdfs
 realign_iters="1 2 3 4 5 6 7 8 9 10 12 14 16 18 20 23 26 29 32 35 38"
 feat_opts="--cmvn --delta-order 2"   # feature pipeline: per-speaker CMN, deltas
-feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache.npz between iterations (deleted at the end)
+feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache between iterations (deleted at the end)
 # End configuration section.
 
 echo "$0 $*"
@@ -46,7 +46,7 @@ start=$(date +%s)
 sdata=$data/split$nj
 python -m toolkit.bin.split_data_dir "$data" "$nj"
 job_feat_opts=$feat_opts  # the iterations' (Kaldi recomputes the features in each)
-$feature_cache && job_feat_opts="$feat_opts --feature-cache $dir/feats.JOB.cache.npz"
+$feature_cache && job_feat_opts="$feat_opts --feature-cache $dir/feats.JOB.cache"
 
 if [ $stage -le -3 ]; then
   log "Initializing the monophone model"
@@ -95,6 +95,6 @@ while [ $x -lt $num_iters ]; do
 done
 
 cp "$dir/$num_iters.mdl" "$dir/final.mdl.tmp" && mv "$dir/final.mdl.tmp" "$dir/final.mdl"
-rm -f "$dir"/feats.*.cache.npz
+rm -rf "$dir"/feats.*.cache
 echo $(( $(date +%s) - start )) > "$dir/train_seconds"
 log "Done training the monophone system in $dir ($(cat "$dir/train_seconds") s)"

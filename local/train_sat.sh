@@ -25,7 +25,7 @@ silence_weight=0.0  # weight of silence frames in the fMLLR statistics
 beam=10
 retry_beam=40
 tree_opts=          # further build_tree options
-feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache.npz between iterations (deleted at the end)
+feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache between iterations (deleted at the end)
 # End configuration section.
 
 echo "$0 $*"
@@ -67,7 +67,7 @@ fi
 echo "$si_opts" > "$dir/feat_opts"
 sat_opts="$si_opts --speaker-transforms $dir/trans.JOB.ark"
 # The training steps share each job's adapted features (Kaldi recomputes them in each).
-$feature_cache && sat_opts="$sat_opts --feature-cache $dir/feats.JOB.cache.npz"
+$feature_cache && sat_opts="$sat_opts --feature-cache $dir/feats.JOB.cache"
 
 if [ $stage -le -3 ]; then
   log "Estimating fMLLR transforms of the training speakers from $alidir"
@@ -126,6 +126,7 @@ if [ $stage -le $num_iters ]; then
     || { cat "$dir/log/est_alimdl.log" >&2; exit 1; }
   rm -f "$dir"/final.*.acc
 fi
-rm -f "$dir"/fsts.*.ark "$dir"/feats.*.cache.npz
+rm -f "$dir"/fsts.*.ark
+rm -rf "$dir"/feats.*.cache
 echo $(( $(date +%s) - start )) > "$dir/train_seconds"
 log "Done training the SAT system in $dir ($(cat "$dir/train_seconds") s)"

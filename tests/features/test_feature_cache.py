@@ -32,21 +32,24 @@ def _never_computed(monkeypatch):
 
 def test_cache_holds_the_pipeline_output_and_is_reused(data_dir, tmp_path, monkeypatch):
     reader = FeatureReader(data_dir, delta_order=2)
-    path = tmp_path / "feats.1.npz"
+    path = tmp_path / "feats.1.cache"
     first = cached_features(reader, path)
-    assert path.is_file() and first.keys() == reader.keys() and len(first) == 6 and "s2-u1" in first
+    assert sorted(p.name for p in path.iterdir()) == [cache_module.INDEX, cache_module.MATRIX]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftover staging
+    assert first.keys() == reader.keys() and len(first) == 6 and "s2-u1" in first
     for utt, x in reader.items():
         np.testing.assert_array_equal(first[utt], x)
     _never_computed(monkeypatch)
     again = cached_features(FeatureReader(data_dir, delta_order=2), path)
     assert [u for u, _ in again.items()] == reader.keys()
     np.testing.assert_array_equal(again["s1-u2"], first["s1-u2"])
+    assert not again["s1-u2"].flags.writeable
 
 
 def test_other_options_or_changed_inputs_recompute(data_dir, tmp_path):
-    path = tmp_path / "feats.1.npz"
+    path = tmp_path / "feats.1.cache"
     assert cached_features(FeatureReader(data_dir, delta_order=2), path)["s1-u0"].shape == (20, 39)
-    # Other options: a different fingerprint, so the file is rewritten.
+    # Other options: a different fingerprint, so the cache is rewritten.
     assert cached_features(FeatureReader(data_dir, delta_order=0), path)["s1-u0"].shape == (20, 13)
     transform = np.eye(13)[:5]
     np.testing.assert_allclose(cached_features(FeatureReader(data_dir, delta_order=0, transform=transform), path)
@@ -64,10 +67,30 @@ def test_other_options_or_changed_inputs_recompute(data_dir, tmp_path):
                                   new[-1][1])
 
 
-def test_unreadable_cache_is_replaced(data_dir, tmp_path, caplog):
-    path = tmp_path / "feats.1.npz"
-    path.write_bytes(b"not an archive")
+@pytest.mark.parametrize("damage", ["garbage index", "plain file"])
+def test_unreadable_cache_is_replaced(data_dir, tmp_path, caplog, damage):
+    path = tmp_path / "feats.1.cache"
+    if damage == "plain file":  # e.g. left by another version
+        path.write_bytes(b"not a cache")
+    else:
+        path.mkdir()
+        (path / cache_module.INDEX).write_bytes(b"not an archive")
     reader = FeatureReader(data_dir, delta_order=1)
     np.testing.assert_array_equal(cached_features(reader, path)["s1-u1"], reader["s1-u1"])
-    assert "ignoring the feature cache" in caplog.text
-    assert cache_module.load_npz(path, cache_module.FORMAT, "feature cache", cache_module.VERSION)["matrix"].shape[1] == 26
+    assert path.is_dir() and (path / cache_module.MATRIX).stat().st_size == 4 * 26 * sum(20 + 7 * i for i in range(3)) * 2
+    if damage == "garbage index":
+        assert "ignoring the feature cache" in caplog.text
+
+
+def test_a_failed_computation_leaves_the_old_cache(data_dir, tmp_path, monkeypatch):
+    path = tmp_path / "feats.1.cache"
+    cached_features(FeatureReader(data_dir, delta_order=2), path)
+    before = (path / cache_module.INDEX).read_bytes()
+
+    def fail(self, utt):
+        raise OSError("disk gone")
+    monkeypatch.setattr(FeatureReader, "__getitem__", fail)
+    with pytest.raises(OSError):
+        cached_features(FeatureReader(data_dir, delta_order=0), path)
+    assert (path / cache_module.INDEX).read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

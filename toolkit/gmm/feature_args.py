@@ -29,9 +29,9 @@ def add_feature_options(parser: argparse.ArgumentParser) -> None:
                    help="global transform applied after splicing (final.mat: LDA or LDA+MLLT)")
     g.add_argument("--speaker-transforms", action="append", default=None, metavar="ARK",
                    help="archive of per-speaker fMLLR transforms (trans.JOB.ark) applied last; may repeat")
-    g.add_argument("--feature-cache", metavar="FILE", default=None,
-                   help="read the features from FILE if it was written for the same inputs and options, "
-                        "otherwise compute them and write FILE (shared by the processes of a training run)")
+    g.add_argument("--feature-cache", metavar="DIR", default=None,
+                   help="read the features from DIR if it was written for the same inputs and options, "
+                        "otherwise compute them and write DIR (shared by the processes of a training run)")
 
 
 def feature_reader(data_dir: str | os.PathLike, args: argparse.Namespace) -> FeatureReader | CachedFeatures:
