@@ -19,6 +19,7 @@ import torch
 from toolkit import cli
 from toolkit.errors import ToolkitError
 from toolkit.io.atomic import atomic_write
+from toolkit.mt.device import resolve_device
 from toolkit.mt.transformer import load_model
 from toolkit.mt.translate import SearchOptions, translate_file
 from toolkit.mt.vocab import Vocabulary
@@ -41,6 +42,7 @@ def build_parser():
     p.add_argument("--batch-size", type=int, default=d.max_sentences, help="sentences per batch")
     p.add_argument("--max-tokens", type=int, default=d.max_tokens, help="padded source tokens per batch")
     p.add_argument("--num-threads", type=int, default=available_cpus(), help="torch threads")
+    p.add_argument("--device", default="cpu", help="where to translate: cpu, cuda or cuda:N")
     p.add_argument("model", help="Transformer model (mt_train, mt_average_checkpoints)")
     p.add_argument("spm", help="the joint SentencePiece model it was trained with")
     p.add_argument("input", help="source text, one sentence per line")
@@ -56,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                             max_tokens=args.max_tokens)
     if not 1 <= options.nbest <= options.beam:
         raise ToolkitError(f"--nbest {options.nbest} must be between 1 and --beam {options.beam}")
-    model = load_model(args.model)
+    model = load_model(args.model).to(resolve_device(args.device))
     vocab = Vocabulary(args.spm)
     if args.target_lang:
         options.bos = vocab.language_id(args.target_lang)

@@ -18,6 +18,7 @@ import torch
 
 from toolkit import cli
 from toolkit.errors import ToolkitError
+from toolkit.mt.device import resolve_device
 from toolkit.mt.nat import MODES, load_nat, nat_search
 from toolkit.mt.transformer import load_model
 from toolkit.mt.translate import SearchOptions, translate_file
@@ -35,6 +36,7 @@ def build_parser():
     p.add_argument("--batch-size", type=int, default=64, help="sentences per batch")
     p.add_argument("--max-tokens", type=int, default=4096, help="padded source tokens per batch")
     p.add_argument("--num-threads", type=int, default=available_cpus(), help="torch threads")
+    p.add_argument("--device", default="cpu", help="where to translate: cpu, cuda or cuda:N")
     p.add_argument("model", help="NAT model (nat_train, mt_average_checkpoints)")
     p.add_argument("spm", help="the joint SentencePiece model it was trained with")
     p.add_argument("input", help="source text, one sentence per line")
@@ -49,11 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         raise ToolkitError("--mode npd needs --teacher (the model that rescores the candidates)")
     if args.samples < 1:
         raise ToolkitError(f"--samples must be at least 1, got {args.samples}")
-    model = load_nat(args.model)
-    teacher = load_model(args.teacher) if args.teacher else None
+    device = resolve_device(args.device)
+    model = load_nat(args.model).to(device)
+    teacher = load_model(args.teacher).to(device) if args.teacher else None
     vocab = Vocabulary(args.spm)
-    search = nat_search(model, args.mode, teacher, args.samples, torch.Generator().manual_seed(args.seed),
-                        args.lenpen)
+    search = nat_search(model, args.mode, teacher, args.samples,
+                        torch.Generator(device=device).manual_seed(args.seed), args.lenpen)
     options = SearchOptions(max_sentences=args.batch_size, max_tokens=args.max_tokens)
     _, report = translate_file(model, vocab, args.input, args.output, options, search)
     return 1 if report.failed_lines else 0

@@ -37,24 +37,27 @@ class Batch:
 
 
 def pad_sequences(seqs: Sequence[Sequence[int]], prefix: Sequence[int] = (),
-                  suffix: Sequence[int] = ()) -> torch.Tensor:
-    """(len(seqs), longest) long tensor of prefix + seq + suffix, right-padded with PAD."""
+                  suffix: Sequence[int] = (), device: torch.device | str | None = None) -> torch.Tensor:
+    """(len(seqs), longest) long tensor of prefix + seq + suffix, right-padded with PAD, on `device`
+    (built on the CPU and copied in one transfer)."""
     width = max(len(s) for s in seqs) + len(prefix) + len(suffix)
     out = torch.full((len(seqs), width), PAD, dtype=torch.long)
     for b, s in enumerate(seqs):
         row = [*prefix, *s, *suffix]
         out[b, :len(row)] = torch.tensor(row, dtype=torch.long)
-    return out
+    return out if device is None else out.to(device)
 
 
-def source_tensor(seqs: list[list[int]]) -> torch.Tensor:
+def source_tensor(seqs: list[list[int]], device: torch.device | str | None = None) -> torch.Tensor:
     """(B, S) model input for source piece sequences: pieces + EOS, PAD-padded."""
-    return pad_sequences(seqs, suffix=[EOS])
+    return pad_sequences(seqs, suffix=[EOS], device=device)
 
 
-def collate(src: list[list[int]], tgt: list[list[int]], index: list[int]) -> Batch:
-    """The padded tensors of the pairs (src[i], tgt[i])."""
-    return Batch(source_tensor(src), pad_sequences(tgt, prefix=[BOS]), pad_sequences(tgt, suffix=[EOS]), list(index))
+def collate(src: list[list[int]], tgt: list[list[int]], index: list[int],
+            device: torch.device | str | None = None) -> Batch:
+    """The padded tensors of the pairs (src[i], tgt[i]), on `device`."""
+    return Batch(source_tensor(src, device), pad_sequences(tgt, prefix=[BOS], device=device),
+                 pad_sequences(tgt, suffix=[EOS], device=device), list(index))
 
 
 def token_batches(src_lengths: list[int], tgt_lengths: list[int], max_tokens: int,

@@ -30,6 +30,8 @@ from torch import nn
 
 from toolkit.errors import InputError, ToolkitError
 from toolkit.io.torch_file import load_torch_file, save_torch_file
+from toolkit.mt.batching import source_tensor
+from toolkit.mt.device import device_of
 from toolkit.mt.fertility import (
     average_fertilities,
     copy_indices,
@@ -38,7 +40,6 @@ from toolkit.mt.fertility import (
     select_best,
     uniform_indices,
 )
-from toolkit.mt.batching import source_tensor
 from toolkit.mt.search import Hypothesis, length_normalised, score_sequences
 from toolkit.mt.training import label_smoothed_loss
 from toolkit.mt.transformer import (
@@ -217,12 +218,12 @@ def noisy_parallel_decode(model: NonAutoregressiveTransformer, teacher: Transfor
     memory, pad_mask = model.encode(src)
     fert = sample_fertilities(model.fertility_log_probs(memory), ~pad_mask, num_samples, generator)
     fert = _at_least_one(fert.reshape(B * num_samples, -1))
-    rows = torch.arange(B).repeat_interleave(num_samples)
+    rows = torch.arange(B, device=src.device).repeat_interleave(num_samples)
     candidates = model._tokens(src[rows], memory[rows], pad_mask[rows], fert)
     if num_samples == 1:
         return candidates
     log_probs = score_sequences(teacher, src, candidates, rows)
-    lengths = torch.tensor([len(c) + 1 for c in candidates], dtype=log_probs.dtype)
+    lengths = torch.tensor([len(c) + 1 for c in candidates], dtype=log_probs.dtype, device=log_probs.device)
     best = select_best(length_normalised(log_probs, lengths, lenpen).reshape(B, num_samples)).tolist()
     return [candidates[b * num_samples + k] for b, k in enumerate(best)]
 
@@ -268,15 +269,16 @@ def nat_search(model: NonAutoregressiveTransformer, mode: str, teacher: Transfor
         raise ToolkitError("noisy parallel decoding needs the teacher")
     model.eval()
     group = max(1, max_candidates // samples)
+    device = device_of(model)
 
     def search(seqs: list[list[int]]) -> list[list[Hypothesis]]:
         with torch.inference_mode():
             if mode == "npd":
                 tokens = [t for i in range(0, len(seqs), group)
-                          for t in noisy_parallel_decode(model, teacher, source_tensor(seqs[i:i + group]), samples,
+                          for t in noisy_parallel_decode(model, teacher, source_tensor(seqs[i:i + group], device), samples,
                                                          generator, lenpen)]
             else:
-                tokens = model.translate(source_tensor(seqs), mode=mode)
+                tokens = model.translate(source_tensor(seqs, device), mode=mode)
         return [[Hypothesis(t, math.nan, math.nan)] for t in tokens]
 
     return search

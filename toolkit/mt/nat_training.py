@@ -16,6 +16,7 @@ import torch
 from toolkit.errors import InputError
 from toolkit.mt.batching import pad_sequences, source_tensor
 from toolkit.mt.corpus import EncodedSet
+from toolkit.mt.device import device_of
 from toolkit.mt.nat import NonAutoregressiveTransformer
 from toolkit.text.parallel import read_lines
 
@@ -59,8 +60,9 @@ def fertility_batch_loss(model: NonAutoregressiveTransformer, data: FertilitySet
                          label_smoothing: float) -> tuple[torch.Tensor, torch.Tensor, int, int]:
     """The NAT's `BatchLoss` (toolkit/mt/training.py): translation loss given the reference fertilities
     plus the weighted fertility cross-entropy; the nll is the translation part's."""
-    src = source_tensor([data.src[i] for i in idx])
-    tgt = pad_sequences([data.tgt[i] for i in idx])
-    fert = pad_sequences([data.fertility[i] + [0] for i in idx])  # EOS copies nothing
+    device = device_of(model)
+    src = source_tensor([data.src[i] for i in idx], device)
+    tgt = pad_sequences([data.tgt[i] for i in idx], device=device)
+    fert = pad_sequences([data.fertility[i] + [0] for i in idx], device=device)  # EOS copies nothing
     loss, stats = model.loss(src, tgt, fert, label_smoothing)
     return loss, torch.tensor(stats["nll"]), stats["tokens"], stats["src_tokens"]

@@ -65,12 +65,16 @@ def add_training_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--label-smoothing", type=float, default=t.label_smoothing, help="label smoothing epsilon")
     g.add_argument("--max-epochs", type=int, default=t.max_epochs, help="stop after this many epochs")
     g.add_argument("--max-updates", type=int, default=t.max_updates, help="stop after this many updates (0: no limit)")
+    g.add_argument("--max-minutes", type=float, default=t.max_minutes,
+                   help="stop after this many minutes of training in this run, at an update's end (0: no limit)")
     g.add_argument("--save-every-updates", type=int, default=t.save_every_updates,
                    help="also write checkpoint_last.pt every N updates (0: at epoch ends only)")
     g.add_argument("--log-every-updates", type=int, default=t.log_every_updates, help="progress line every N updates")
     g.add_argument("--bf16", action="store_true",
                    help="forward passes under bfloat16 autocast: ~1.7x faster on CPUs with AMX (attention and the "
                         "loss stay float32); slower on CPUs without bfloat16 units")
+    g.add_argument("--device", default=t.device, help="where the model trains: cpu, cuda or cuda:N (the model files "
+                   "are the same either way)")
     g.add_argument("--seed", type=int, default=t.seed, help="seed of initialisation, batches and dropout")
     g.add_argument("--num-threads", type=int, default=available_cpus(), help="torch threads")
 

@@ -81,16 +81,17 @@ def beam_search(model, src: torch.Tensor, beam: int = 5, lenpen: float = 1.0, ma
     limits = max_output_lengths(src, max_len_a, max_len_b, _max_positions(model))
     finished: list[list[Hypothesis]] = [[] for _ in range(B)]
     memory, mask = model.encode(src)
-    rows = torch.arange(B).repeat_interleave(K)
+    device = memory.device
+    rows = torch.arange(B, device=device).repeat_interleave(K)
     memory, mask, cache = _select(memory, mask, model.new_cache(), rows)
     active = list(range(B))                       # sentence of each group of K rows
-    tokens = torch.full((B * K, 0), PAD, dtype=torch.long)
-    cum = torch.full((B, K), float("-inf"))
+    tokens = torch.full((B * K, 0), PAD, dtype=torch.long, device=device)
+    cum = torch.full((B, K), float("-inf"), device=device)
     cum[:, 0] = 0.0                               # the K copies of the empty prefix count once
     cum = cum.view(-1)
     step = 0
     while active:
-        last = torch.full((len(active) * K,), bos, dtype=torch.long) if step == 0 else tokens[:, -1]
+        last = torch.full((len(active) * K,), bos, dtype=torch.long, device=device) if step == 0 else tokens[:, -1]
         lp = model.decode_step(last, memory, mask, cache).float()
         V = lp.shape[1]
         lp[:, PAD] = float("-inf")
@@ -98,7 +99,7 @@ def beam_search(model, src: torch.Tensor, beam: int = 5, lenpen: float = 1.0, ma
         lp[:, bos] = float("-inf")
         if step < min_len:
             lp[:, EOS] = float("-inf")
-        forced = torch.tensor([limits[s] <= step for s in active]).repeat_interleave(K)
+        forced = torch.tensor([limits[s] <= step for s in active], device=device).repeat_interleave(K)
         if forced.any():
             eos_col = lp[forced, EOS].clone()
             lp[forced] = float("-inf")
@@ -130,10 +131,10 @@ def beam_search(model, src: torch.Tensor, beam: int = 5, lenpen: float = 1.0, ma
         active = still
         if not active:
             break
-        rows = torch.tensor(keep_rows, dtype=torch.long)
+        rows = torch.tensor(keep_rows, dtype=torch.long, device=device)
         memory, mask, cache = _select(memory, mask, cache, rows)
-        tokens = torch.cat([tokens.index_select(0, rows), torch.tensor(keep_tokens)[:, None]], dim=1)
-        cum = torch.tensor(keep_scores)
+        tokens = torch.cat([tokens.index_select(0, rows), torch.tensor(keep_tokens, device=device)[:, None]], dim=1)
+        cum = torch.tensor(keep_scores, device=device)
         step += 1
     return [sorted(f, key=lambda h: -h.score)[:nbest] for f in finished]
 
@@ -149,11 +150,11 @@ def score_sequences(model, src: torch.Tensor, targets: list[list[int]],
     (noisy parallel decoding). The decoder starts from `bos`, as in `beam_search`.
     """
     if rows is None:
-        rows = torch.arange(src.shape[0])
+        rows = torch.arange(src.shape[0], device=src.device)
     if rows.shape[0] != len(targets):
         raise ToolkitError(f"{rows.shape[0]} sources but {len(targets)} targets")
-    tgt_in = pad_sequences(targets, prefix=[bos])
-    tgt_out = pad_sequences(targets, suffix=[EOS])
+    tgt_in = pad_sequences(targets, prefix=[bos], device=src.device)
+    tgt_out = pad_sequences(targets, suffix=[EOS], device=src.device)
     memory, mask = model.encode(src)
     logits = model.decode(tgt_in, memory.index_select(0, rows), mask.index_select(0, rows))
     lp = torch.log_softmax(logits.float(), dim=-1).gather(2, tgt_out[:, :, None]).squeeze(2)

@@ -9,7 +9,8 @@ epoch, and writes in its output directory:
   state, the epoch and how many of its batches are done, history), written at every epoch end and
   every `save_every_updates` updates. Batches are a function of the seed and the epoch, so a killed
   run started again in the same directory goes on from the last checkpoint and reaches the
-  parameters the uninterrupted run would have (same threads, same machine).
+  parameters the uninterrupted run would have (same threads, same machine; on a GPU the CUDA RNG is
+  restored too, but some GPU kernels are not deterministic, so a resumed run is only close).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from toolkit.io.torch_file import load_torch_file, save_torch_file
 from toolkit.log import get_logger
 from toolkit.mt.batching import collate, token_batches
 from toolkit.mt.corpus import EncodedSet
+from toolkit.mt.device import bf16_autocast, device_of, resolve_device
 from toolkit.mt.transformer import Transformer, save_model
 from toolkit.mt.vocab import PAD
 
@@ -84,10 +86,13 @@ class TrainOptions:
     label_smoothing: float = 0.1
     max_epochs: int = 20
     max_updates: int = 0            # 0: no limit
+    max_minutes: float = 0.0        # stop after this much training time in this process (fairseq's
+                                    #   --stop-time-hours); 0: no limit
     save_every_updates: int = 0     # 0: checkpoint at epoch ends only
     log_every_updates: int = 100
     seed: int = 1
     bf16: bool = False              # forward passes under bfloat16 autocast (fast on CPUs with AMX/AVX512-BF16)
+    device: str = "cpu"             # where the model trains (toolkit/mt/device.py)
 
     def __post_init__(self) -> None:
         self.adam_betas = tuple(self.adam_betas)
@@ -102,7 +107,7 @@ BatchLoss = Callable[[nn.Module, EncodedSet, list[int], float], tuple[torch.Tens
 def teacher_forcing_loss(model: Transformer, data: EncodedSet, idx: list[int],
                          label_smoothing: float) -> tuple[torch.Tensor, torch.Tensor, int, int]:
     """The autoregressive model's `BatchLoss`: label-smoothed cross-entropy of target + EOS given BOS + target."""
-    b = collate([data.src[i] for i in idx], [data.tgt[i] for i in idx], idx)
+    b = collate([data.src[i] for i in idx], [data.tgt[i] for i in idx], idx, device_of(model))
     loss, nll = label_smoothed_loss(model(b.src, b.tgt_in), b.tgt_out, label_smoothing)
     return loss, nll, b.num_target_tokens, b.num_source_tokens
 
@@ -115,7 +120,7 @@ def evaluate(model: nn.Module, data: EncodedSet, max_tokens: int, label_smoothin
     model.eval()
     loss_sum, nll_sum, n = 0.0, 0.0, 0
     for idx in token_batches([len(s) for s in data.src], [len(t) for t in data.tgt], max_tokens):
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        with bf16_autocast(device_of(model), bf16):
             loss, nll, ntok, _ = batch_loss(model, data, idx, label_smoothing)
         loss_sum, nll_sum, n = loss_sum + float(loss), nll_sum + float(nll), n + ntok
     model.train(was_training)
@@ -137,6 +142,7 @@ def _save_checkpoint(path: Path, model: Transformer, optimizer, progress: dict, 
     save_torch_file(path, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, {
         "config": asdict(model.config), "model": model.state_dict(), "optimizer": optimizer.state_dict(),
         "rng": torch.get_rng_state(), "progress": progress, "history": history,
+        **({"cuda_rng": torch.cuda.get_rng_state(device)} if (device := device_of(model)).type == "cuda" else {}),
         "options": {**asdict(options), "adam_betas": list(options.adam_betas)}})
 
 
@@ -148,7 +154,7 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
 def train(model: nn.Module, train_set: EncodedSet, valid_set: EncodedSet | None, out_dir: str | os.PathLike,
           options: TrainOptions, batch_loss: BatchLoss = teacher_forcing_loss,
           save: Callable[[Path, nn.Module, dict], None] = save_model) -> dict:
-    """Train until max_epochs (or max_updates); resumes from OUT_DIR/checkpoint_last.pt if present.
+    """Train until max_epochs (or max_updates, or max_minutes); resumes from OUT_DIR/checkpoint_last.pt if present.
 
     `batch_loss` computes a batch's loss (the autoregressive model's by default; the NAT passes
     its own) and `save` writes the epoch and best models in the model's own file format.
@@ -158,6 +164,8 @@ def train(model: nn.Module, train_set: EncodedSet, valid_set: EncodedSet | None,
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    device = resolve_device(options.device)
+    model.to(device)
     optimizer = _make_optimizer(model, options)
     schedule = InverseSqrtSchedule(options.lr, options.warmup_updates, options.warmup_init_lr)
     progress = {"epoch": 1, "batches_done": 0, "updates": 0, "best_valid": None, "train_pairs": len(train_set)}
@@ -177,6 +185,8 @@ def train(model: nn.Module, train_set: EncodedSet, valid_set: EncodedSet | None,
         model.load_state_dict(ckpt["model"])
         optimizer.load_state_dict(ckpt["optimizer"])
         torch.set_rng_state(ckpt["rng"])
+        if "cuda_rng" in ckpt and device.type == "cuda":
+            torch.cuda.set_rng_state(ckpt["cuda_rng"], device)
         progress, history = ckpt["progress"], ckpt["history"]
         _log.info("resuming from %s: epoch %d after %d of its batches, %d updates", out / LAST,
                   progress["epoch"], progress["batches_done"], progress["updates"])
@@ -184,7 +194,8 @@ def train(model: nn.Module, train_set: EncodedSet, valid_set: EncodedSet | None,
     avg_src = sum(map(len, train_set.src)) / len(train_set) + 1
     avg_tgt = sum(map(len, train_set.tgt)) / len(train_set) + 1
     flops_per_token = 3 * 2 * model.config.macs_per_token(avg_src, avg_tgt)  # forward + backward
-    stopped = False
+    stopped = ""  # the option that stopped training early
+    deadline = time.perf_counter() + options.max_minutes * 60 if options.max_minutes else math.inf
     while progress["epoch"] <= options.max_epochs and not stopped:
         epoch = progress["epoch"]
         batches = _epoch_batches(train_set, options, epoch)
@@ -193,13 +204,16 @@ def train(model: nn.Module, train_set: EncodedSet, valid_set: EncodedSet | None,
         window = {"loss": 0.0, "tokens": 0, "time": time.perf_counter()}
         for bi in range(progress["batches_done"], len(batches)):
             if options.max_updates and progress["updates"] >= options.max_updates:
-                stopped = True
+                stopped = "--max-updates"
+                break
+            if time.perf_counter() >= deadline:
+                stopped = "--max-minutes"
                 break
             idx = batches[bi]
             lr = schedule(progress["updates"] + 1)
             for group in optimizer.param_groups:
                 group["lr"] = lr
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=options.bf16):
+            with bf16_autocast(device, options.bf16):
                 loss, nll, ntok, nsrc = batch_loss(model, train_set, idx, options.label_smoothing)
             if not torch.isfinite(loss):
                 raise ToolkitError(f"training diverged (loss {float(loss)}) at update {progress['updates'] + 1}, "
@@ -255,7 +269,7 @@ def train(model: nn.Module, train_set: EncodedSet, valid_set: EncodedSet | None,
         progress.update(epoch=epoch + 1, batches_done=0, sums=_zero_sums())
         _save_checkpoint(out / LAST, model, optimizer, progress, history, options)
     if stopped:
-        _log.info("stopping after %d updates (--max-updates) in epoch %d", progress["updates"], progress["epoch"])
+        _log.info("stopping after %d updates (%s) in epoch %d", progress["updates"], stopped, progress["epoch"])
         _save_checkpoint(out / LAST, model, optimizer, progress, history, options)
     save(out / "model_last.pt", model, {"epoch": progress["epoch"], "updates": progress["updates"]})
     return {"epochs": len(history), "updates": progress["updates"], "history": history,

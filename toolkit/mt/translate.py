@@ -18,6 +18,7 @@ from toolkit.errors import ToolkitError
 from toolkit.io.atomic import atomic_write
 from toolkit.log import get_logger
 from toolkit.mt.batching import source_tensor, token_batches
+from toolkit.mt.device import device_of
 from toolkit.mt.search import Hypothesis, beam_search
 from toolkit.mt.transformer import Transformer
 from toolkit.mt.vocab import BOS, UnknownCounts, Vocabulary
@@ -128,5 +129,5 @@ def ar_search(model: Transformer, options: SearchOptions) -> Search:
 
 def _beam_search(model: Transformer, options: SearchOptions, seqs: list[list[int]]) -> list[list[Hypothesis]]:
     with torch.inference_mode():
-        return beam_search(model, source_tensor(seqs), options.beam, options.lenpen, options.max_len_a,
+        return beam_search(model, source_tensor(seqs, device_of(model)), options.beam, options.lenpen, options.max_len_a,
                            options.max_len_b, options.nbest, options.min_len, options.bos)

@@ -18,6 +18,8 @@ src_lang=en
 vocab_size=8000         # joint SentencePiece vocabulary
 spm_type=bpe            # bpe or unigram
 threads=2               # torch threads of every step
+device=cpu              # cpu or cuda: where the models train, distil and decode (stage 8's benchmark
+                        #   always runs on the CPU); on cuda the three NATs of stage 6 train at once
 ar_opts="--max-epochs 8 --warmup-updates 300 --lr 1e-3 --bf16"   # teacher training (mt_train options)
 ar_average=2            # average the teacher's last N epoch models
 beam=4                  # the teacher's beam (also for distillation)
@@ -36,6 +38,7 @@ Options (defaults in the configuration section of $0):
   --tgt-lang fr|de|es        target language
   --vocab-size N --spm-type bpe|unigram   joint SentencePiece model
   --threads N                torch threads
+  --device cpu|cuda          where training, distillation and decoding run (the benchmark: CPU)
   --ar-opts \"...\"            options of the teacher's mt_train
   --ar-average N             average the teacher's last N epoch models
   --beam N --lenpens \"X Y\"   the teacher's beam and the length penalties tried on dev
@@ -65,6 +68,15 @@ score_set() {
   python -m toolkit.bin.score_bleu --json $d/scores.json $d/hyp.$tgt data/$3.$tgt | tee $d/scores.txt
 }
 
+# wait_for_jobs: wait for each background job of pids ("PID:NAME" ...); exit naming those that failed
+wait_for_jobs() {
+  local p failed=
+  for p in "${pids[@]}"; do
+    wait "${p%%:*}" || failed="$failed ${p#*:}"
+  done
+  [ -z "$failed" ] || { log "failed:$failed (see their log/ directories)"; exit 1; }
+}
+
 # keep_best_lenpen DIR NAME "LENPENS" OUT: of the scored DIR/decode_NAME_dev_lenpen<X>, X in LENPENS,
 # the best dev BLEU's X goes to OUT and its decoding to DIR/decode_NAME_dev
 keep_best_lenpen() {
@@ -91,7 +103,7 @@ fi
 if [ $stage -le 2 ] && [ $stop_stage -ge 2 ]; then
   stage_banner 2 "Autoregressive Transformer teacher"
   mkdir -p $ar/log
-  python -m toolkit.bin.mt_train --src-lang $src --tgt-lang $tgt --num-threads $threads $ar_opts \
+  python -m toolkit.bin.mt_train --src-lang $src --tgt-lang $tgt --num-threads $threads --device $device $ar_opts \
     data $spm $ar 2>&1 | tee -a $ar/log/train.log
   python -m toolkit.bin.mt_average_checkpoints --last $ar_average $ar $ar/model_avg.pt
 fi
@@ -101,7 +113,7 @@ if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
   for lp in $lenpens; do
     d=$ar/decode_beam${beam}_dev_lenpen$lp
     mkdir -p $d
-    python -m toolkit.bin.mt_translate --beam $beam --lenpen $lp --num-threads $threads \
+    python -m toolkit.bin.mt_translate --beam $beam --lenpen $lp --num-threads $threads --device $device \
       $ar/model_avg.pt $spm data/dev.$src $d/hyp.$tgt
     python -m toolkit.bin.score_bleu --json $d/scores.json $d/hyp.$tgt data/dev.$tgt | tee $d/scores.txt
   done
@@ -109,7 +121,7 @@ if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
   for b in $beam 1; do  # greedy: a speed reference
     name=$([ $b = 1 ] && echo greedy || echo beam$b)
     mkdir -p $ar/decode_${name}_test
-    python -m toolkit.bin.mt_translate --beam $b --lenpen $(cat $ar/lenpen) --num-threads $threads \
+    python -m toolkit.bin.mt_translate --beam $b --lenpen $(cat $ar/lenpen) --num-threads $threads --device $device \
       $ar/model_avg.pt $spm data/test.$src $ar/decode_${name}_test/hyp.$tgt
     score_set $ar $name test
   done
@@ -127,25 +139,34 @@ if [ $stage -le 4 ] && [ $stop_stage -ge 4 ]; then
   stage_banner 4 "Sequence-level distillation: the teacher's beam-$beam translations of the training sources"
   mkdir -p $ar/distill data/distill
   python -m toolkit.bin.mt_translate --beam $beam --lenpen $(cat $ar/lenpen) --batch-size $distill_batch \
-    --num-threads $threads $ar/model_avg.pt $spm data/train.$src $ar/distill/train.$tgt
+    --num-threads $threads --device $device $ar/model_avg.pt $spm data/train.$src $ar/distill/train.$tgt
   python -m toolkit.bin.make_distilled_set --src-lang $src --tgt-lang $tgt \
     data/train.$src data/train.$tgt $ar/distill/train.$tgt data/distill/train
 fi
 
 if [ $stage -le 5 ] && [ $stop_stage -ge 5 ]; then
   stage_banner 5 "Word alignment of the SentencePiece pieces (IBM 1 + fast_align-style Model 2): fertilities"
+  # the two sets at once: each aligner is one single-threaded process
+  pids=()
   for set in original distill; do
-    dir=$([ $set = original ] && echo data || echo data/distill)
-    mkdir -p exp/align_$set
-    for l in $src $tgt; do
-      python -m toolkit.bin.encode_pieces $spm $dir/train.$l exp/align_$set/train.$l
-    done
-    python -m toolkit.bin.align_words exp/align_$set/train.$src exp/align_$set/train.$tgt exp/align_$set
+    (
+      dir=$([ $set = original ] && echo data || echo data/distill)
+      mkdir -p exp/align_$set/log
+      for l in $src $tgt; do
+        python -m toolkit.bin.encode_pieces $spm $dir/train.$l exp/align_$set/train.$l
+      done
+      python -m toolkit.bin.align_words exp/align_$set/train.$src exp/align_$set/train.$tgt exp/align_$set \
+        > exp/align_$set/log/align.log 2>&1 || { tail -n 20 exp/align_$set/log/align.log >&2; exit 1; }
+      log "aligned $set: $(tail -n 1 exp/align_$set/log/align.log)"
+    ) &
+    pids+=("$!:align_$set")
   done
+  wait_for_jobs
 fi
 
 if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
   stage_banner 6 "NATs: with distillation (nat), without (nat_nokd), uniform copy instead of fertility (nat_uniform_copy)"
+  pids=()
   for system in nat nat_nokd nat_uniform_copy; do
     case $system in
       nat) dir=data/distill; align=exp/align_distill; input=fertility ;;
@@ -153,9 +174,19 @@ if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
       nat_uniform_copy) dir=data/distill; align=exp/align_distill; input=uniform ;;
     esac
     mkdir -p exp/$system/log
-    python -m toolkit.bin.nat_train --src-lang $src --tgt-lang $tgt --num-threads $threads --teacher $ar/model_avg.pt \
-      --decoder-input $input $nat_opts $dir $spm $align/fertility.txt exp/$system 2>&1 | tee -a exp/$system/log/train.log
+    train_nat() {
+      python -m toolkit.bin.nat_train --src-lang $src --tgt-lang $tgt --num-threads $threads --device $device \
+        --teacher $ar/model_avg.pt --decoder-input $input $nat_opts $dir $spm $align/fertility.txt exp/$system
+    }
+    if [ $device = cpu ]; then
+      train_nat 2>&1 | tee -a exp/$system/log/train.log
+    else  # a GPU has room for the three small models at once
+      train_nat >> exp/$system/log/train.log 2>&1 &
+      pids+=("$!:$system")
+      log "training $system in the background (exp/$system/log/train.log)"
+    fi
   done
+  wait_for_jobs
 fi
 
 if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
@@ -165,7 +196,7 @@ if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
     d=exp/nat/decode_npd${s}_dev_lenpen$lp
     mkdir -p $d
     python -m toolkit.bin.nat_translate --mode npd --samples $s --lenpen $lp --teacher $ar/model_avg.pt \
-      --num-threads $threads exp/nat/model_last.pt $spm data/dev.$src $d/hyp.$tgt
+      --num-threads $threads --device $device exp/nat/model_last.pt $spm data/dev.$src $d/hyp.$tgt
     python -m toolkit.bin.score_bleu --json $d/scores.json $d/hyp.$tgt data/dev.$tgt | tee $d/scores.txt
   done
   keep_best_lenpen exp/nat npd$s "$npd_lenpens" exp/nat/npd_lenpen
@@ -176,7 +207,7 @@ if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
       for mode in $modes; do
         mkdir -p exp/$system/decode_${mode}_$set
         case $mode in npd*) opts="--mode npd --samples ${mode#npd} --lenpen $(cat exp/nat/npd_lenpen) --teacher $ar/model_avg.pt" ;; *) opts="--mode $mode" ;; esac
-        python -m toolkit.bin.nat_translate $opts --num-threads $threads exp/$system/model_last.pt $spm \
+        python -m toolkit.bin.nat_translate $opts --num-threads $threads --device $device exp/$system/model_last.pt $spm \
           data/$set.$src exp/$system/decode_${mode}_$set/hyp.$tgt
         score_set exp/$system $mode $set
       done
