@@ -11,6 +11,7 @@ from toolkit.mt.nat_training import FertilitySet, fertility_batch_loss
 from toolkit.mt.search import beam_search, score_sequences
 from toolkit.mt.training import TrainOptions, evaluate, train
 from toolkit.mt.transformer import Transformer, TransformerConfig, load_model
+from toolkit.mt.umt import discriminator_accuracy
 
 from .test_mt_training import reverse_task, tiny_model
 
@@ -73,3 +74,19 @@ def test_nat_loss_and_npd_on_cuda(tmp_path):
     assert len(out) == 2 and all(len(t) >= 1 for t in out)
     save_nat(tmp_path / "nat.pt", model)
     assert device_of(load_nat(tmp_path / "nat.pt")).type == "cpu"
+
+
+@cuda
+def test_umt_loss_and_discriminator_on_cuda():
+    from .test_umt import data, loss_fn
+    from .test_umt import model as umt_model
+
+    m, d = umt_model().eval(), data()
+    idx = list(range(len(d)))
+    cpu = loss_fn()(m, d, idx, 0.1)
+    cpu_acc = discriminator_accuracy(m, d)
+    m.cuda()
+    gpu = loss_fn()(m, d, idx, 0.1)
+    assert gpu[0].device.type == "cuda"
+    assert float(gpu[0].detach()) == pytest.approx(float(cpu[0].detach()), rel=1e-4) and gpu[2:] == cpu[2:]
+    assert discriminator_accuracy(m, d) == pytest.approx(cpu_acc)

@@ -28,6 +28,7 @@ from torch import nn
 from toolkit.errors import ToolkitError
 from toolkit.mt.batching import pad_sequences, source_tensor
 from toolkit.mt.corpus import EncodedSet
+from toolkit.mt.device import device_of
 from toolkit.mt.noise import add_noise
 from toolkit.mt.training import label_smoothed_loss
 from toolkit.mt.transformer import Transformer, TransformerConfig
@@ -154,18 +155,19 @@ class UmtLoss:
             if model.training and (data.denoising[i] or self.noise_translations):
                 s = add_noise(s, self.word_starts, self.drop_prob, self.shuffle_k)
             sources.append(s)
-        src = source_tensor(sources)
-        tgt_in = pad_sequences([[self.language_ids[data.tgt_lang[i]], *data.tgt[i]] for i in idx])
-        tgt_out = pad_sequences([data.tgt[i] for i in idx], suffix=[EOS])
+        device = device_of(model)
+        src = source_tensor(sources, device)
+        tgt_in = pad_sequences([[self.language_ids[data.tgt_lang[i]], *data.tgt[i]] for i in idx], device=device)
+        tgt_out = pad_sequences([data.tgt[i] for i in idx], suffix=[EOS], device=device)
         t = model.transformer
         memory, pad_mask = t.encode(src)
         logits = t.decode(tgt_in, memory, pad_mask)
-        auto = torch.tensor([data.denoising[i] for i in idx])[:, None]
+        auto = torch.tensor([data.denoising[i] for i in idx], device=device)[:, None]
         loss_auto, nll_auto = label_smoothed_loss(logits, tgt_out.masked_fill(~auto, PAD), label_smoothing)
         loss_cd, nll_cd = label_smoothed_loss(logits, tgt_out.masked_fill(auto, PAD), label_smoothing)
         loss = self.auto_weight * loss_auto + self.cd_weight * loss_cd
         if self.adv_weight > 0:
-            lang = torch.tensor([data.src_lang[i] for i in idx])[:, None].expand_as(pad_mask)
+            lang = torch.tensor([data.src_lang[i] for i in idx], device=device)[:, None].expand_as(pad_mask)
             d_logits = model.discriminator(reverse_gradient(memory))
             adv = F.cross_entropy(d_logits[~pad_mask], lang[~pad_mask], reduction="sum")
             loss = loss + self.adv_weight * adv
@@ -181,9 +183,9 @@ def discriminator_accuracy(model: UnsupervisedTranslator, data: UmtSet, max_sent
     right = total = 0
     for start in range(0, len(data), max_sentences):
         idx = list(range(start, min(start + max_sentences, len(data))))
-        memory, pad_mask = model.transformer.encode(source_tensor([data.src[i] for i in idx]))
+        memory, pad_mask = model.transformer.encode(source_tensor([data.src[i] for i in idx], device_of(model)))
         guess = model.discriminator(memory).argmax(-1)
-        lang = torch.tensor([data.src_lang[i] for i in idx])[:, None].expand_as(pad_mask)
+        lang = torch.tensor([data.src_lang[i] for i in idx], device=memory.device)[:, None].expand_as(pad_mask)
         right += int((guess.eq(lang) & ~pad_mask).sum())
         total += int((~pad_mask).sum())
     model.train(was_training)

@@ -15,6 +15,7 @@ stop_stage=100
 tgt_lang=fr             # the other language
 vocab_size=8000         # joint SentencePiece vocabulary (with the start tokens <2en>, <2fr>)
 threads=2               # torch threads of every step
+device=cpu              # cpu or cuda: where the models train and translate
 download=downloads      # package cache (local/prepare_mono.sh)
 emb_opts="--dim 100 --epochs 5 --min-count 3"     # train_word_embeddings options
 induce_opts="--max-words 20000 --refine-iters 5"  # induce_lexicon options
@@ -34,6 +35,7 @@ Options (defaults in the configuration section of $0):
   --tgt-lang fr              the other language
   --vocab-size N             joint SentencePiece model
   --threads N                torch threads
+  --device cpu|cuda          where the models train and translate
   --emb-opts \"...\" --induce-opts \"...\"   word embeddings and the induced lexicon
   --init-lexicon freedict|induced          the word-by-word model that starts the iterations
   --iterations N --umt-opts \"...\"          back-translation iterations and their umt_train options
@@ -65,7 +67,7 @@ score() {
 
 # translate MODEL SRC TGT INPUT OUTPUT [BEAM]: the shared model writing language TGT
 translate() {
-  python -m toolkit.bin.mt_translate --beam ${6:-$beam} --target-lang $3 --num-threads $threads $1 $spm $4 $5
+  python -m toolkit.bin.mt_translate --beam ${6:-$beam} --target-lang $3 --num-threads $threads --device $device $1 $spm $4 $5
 }
 
 # word_by_word LEXICON SRC TGT: dev and test translated word by word with exp/lexicon/LEXICON.SRC-TGT.tsv,
@@ -126,7 +128,7 @@ unsupervised() {
         translate $prev $1 $2 $dir/data/mono.$1 $dir/bt/mono.$1.$2 $bt_beam
       fi
     done
-    python -m toolkit.bin.umt_train --languages $src,$tgt --num-threads $threads $umt_opts $extra \
+    python -m toolkit.bin.umt_train --languages $src,$tgt --num-threads $threads --device $device $umt_opts $extra \
       ${prev:+--init $prev} --mono $src=$dir/data/mono.$src --mono $tgt=$dir/data/mono.$tgt \
       --bt $tgt-$src=$dir/bt/mono.$src.$tgt,$dir/data/mono.$src --bt $src-$tgt=$dir/bt/mono.$tgt.$src,$dir/data/mono.$tgt \
       --valid $src=data/mono_dev.$src --valid $tgt=data/mono_dev.$tgt $spm $dir 2>&1 | tee -a $dir/log/train.log
@@ -197,7 +199,7 @@ if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
   n=$(wc -l < data/mono.$src)
   mkdir -p exp/supervised/data exp/supervised/log
   for l in $src $tgt; do head -n $n data/parallel/train.$l > exp/supervised/data/train.$l; done
-  python -m toolkit.bin.umt_train --languages $src,$tgt --num-threads $threads $supervised_opts \
+  python -m toolkit.bin.umt_train --languages $src,$tgt --num-threads $threads --device $device $supervised_opts \
     --auto-weight 0 --adv-weight 0 --no-noise-translations \
     --bt $src-$tgt=exp/supervised/data/train.$src,exp/supervised/data/train.$tgt \
     --bt $tgt-$src=exp/supervised/data/train.$tgt,exp/supervised/data/train.$src \
