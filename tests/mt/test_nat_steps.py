@@ -20,6 +20,7 @@ from toolkit.bin import (
     train_sentencepiece,
     write_mt_results,
 )
+from toolkit.errors import ToolkitError
 
 EN = ["open", "close", "save", "the", "file", "menu", "new", "window", "print", "page"]
 FR = ["ouvrir", "fermer", "enregistrer", "le", "fichier", "menu", "nouveau", "fenêtre", "imprimer", "page"]
@@ -178,8 +179,12 @@ def test_benchmark_and_results(recipe):
     assert peer["beam"] == 2 and peer["lenpen"] == float(chosen) and peer["latency_ms"] > 0 and peer["sents_per_s"] > 0
     assert npd_bench["speedup"] == pytest.approx(peer["latency_ms"] / npd_bench["latency_ms"])
     assert npd_bench["throughput_speedup"] == pytest.approx(npd_bench["sents_per_s"] / peer["sents_per_s"])
-    assert write_mt_results.main(["--beam", "2", "--npd-samples", "5", str(recipe), str(recipe / "RESULTS.md"),
-                                  str(exp / "results.json")]) == 0
+    with pytest.raises(ToolkitError, match="--notes .*missing.md"):
+        write_mt_results.main(["--notes", str(recipe / "missing.md"), str(recipe), str(recipe / "RESULTS.md"),
+                               str(exp / "results.json")])
+    (recipe / "notes.md").write_text("## Reading\n\nThe NAT is faster.\n")
+    assert write_mt_results.main(["--beam", "2", "--npd-samples", "5", "--notes", str(recipe / "notes.md"), str(recipe),
+                                  str(recipe / "RESULTS.md"), str(exp / "results.json")]) == 0
     results = json.loads((exp / "results.json").read_text())
     assert {"ar_beam2", "ar_greedy", "nat"} <= set(results)
     assert results["ar_beam2"]["speedup"] == pytest.approx(1.0)
@@ -191,6 +196,7 @@ def test_benchmark_and_results(recipe):
     assert results["nat_npd5"]["peer_latency_ms"] == pytest.approx(peer["latency_ms"])
     assert results["ar_beam2"]["lenpen"] == float(chosen) and 0 < results["nat"]["brevity_penalty"] <= 1
     markdown = (recipe / "RESULTS.md").read_text()
+    assert markdown.endswith("## Reading\n\nThe NAT is faster.\n")
     assert "| nat |" in markdown and "| same run |" in markdown and "| separate runs |" in markdown
     assert f"| 1 | {sweep[0]:.2f} |" in markdown and f"| 2 | {sweep[1]:.2f} |" in markdown
     assert results["nat_npd5"]["lenpen"] == 1.0

@@ -10,6 +10,7 @@ from toolkit import cli
 from toolkit.errors import ToolkitError
 from toolkit.log import get_logger
 from toolkit.scoring.mt_results import write_mt_results
+from toolkit.scoring.results import read_notes
 
 _log = get_logger("write_mt_results")
 
@@ -20,6 +21,8 @@ def build_parser():
     p.add_argument("--npd-samples", default="10 100", help="NPD sample counts (systems nat_npd<S>)")
     p.add_argument("--src-lang", default="en", help="source language")
     p.add_argument("--tgt-lang", default="fr", help="target language")
+    p.add_argument("--notes", default=None,
+                   help="a markdown file appended after the tables: the recipe's reading of its results")
     p.add_argument("recipe_dir", help="the recipe directory (with exp/ and data/)")
     p.add_argument("markdown", help="RESULTS.md to write")
     p.add_argument("json", help="results JSON to write")
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:
         raise ToolkitError(f"--npd-samples must be integers, got '{args.npd_samples}'") from None
     results = write_mt_results(args.recipe_dir, args.markdown, args.json, args.beam, samples,
-                               args.src_lang, args.tgt_lang)
+                               args.src_lang, args.tgt_lang, read_notes(args.notes))
     if not results:
         raise ToolkitError(f"no scored test decoding under {args.recipe_dir}/exp")
     _log.info("%d systems written to %s and %s", len(results), args.markdown, args.json)

@@ -10,7 +10,7 @@ from pathlib import Path
 from toolkit import cli
 from toolkit.errors import ToolkitError
 from toolkit.log import get_logger
-from toolkit.scoring.results import collect_results, read_commands, write_results, write_results_json
+from toolkit.scoring.results import collect_results, read_commands, read_notes, write_results, write_results_json
 
 _log = get_logger("write_results")
 
@@ -40,13 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ToolkitError(f"no scored decode directories under {exp_dir} (<system>/decode_<set>/scoring.json)")
         write_results_json(results, Path(exp_dir) / "results.json")
         sections.append((label, results, read_commands(exp_dir)))
-    notes = None
-    if args.notes:
-        try:
-            notes = Path(args.notes).read_text()
-        except OSError as e:
-            raise ToolkitError(f"--notes {args.notes}: {e.strerror}") from None
-    write_results(sections, args.markdown, args.title, args.command, args.sets.split(), notes)
+    write_results(sections, args.markdown, args.title, args.command, args.sets.split(), read_notes(args.notes))
     _log.info("wrote %s: %d sections", args.markdown, len(sections))
     return 0
 

@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, ToolkitError
 from toolkit.io.atomic import atomic_write
 
 
@@ -34,6 +34,16 @@ def _rtf(decode_dir: Path) -> float | None:
     timings = [read_json(p) for p in sorted(decode_dir.glob("hyp.*/timing.json"))]
     audio = sum(t["audio_seconds"] for t in timings)
     return sum(t["decode_seconds"] for t in timings) / audio if audio > 0 else None
+
+
+def read_notes(path: str | os.PathLike | None) -> str | None:
+    """The markdown of a --notes file (None without one); ToolkitError naming the option if unreadable."""
+    if not path:
+        return None
+    try:
+        return Path(path).read_text()
+    except OSError as e:
+        raise ToolkitError(f"--notes {path}: {e.strerror}") from None
 
 
 def read_commands(exp_dir: str | os.PathLike) -> list[str]:

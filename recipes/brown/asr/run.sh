@@ -52,7 +52,7 @@ Options (defaults in the configuration section of $0):
   --dnn-gmm tri3|tri2 --dnn-layers N --dnn-dim N --dnn-opts \"...\"   the DNNs
   --decode-opts \"...\"       options of every decoding (beams)"
 
-cmdline="$0${*:+ $*}"
+printf -v cmdline " %q" "$@"; cmdline="$0${*:+$cmdline}"  # quoted: the line can be run again
 echo "$cmdline"
 cd "$(dirname "$0")"
 . ./path.sh

@@ -51,7 +51,7 @@ Options (defaults in the configuration section of $0):
   --dnn-layers N --dnn-dim N --dnn-opts \"...\"   the DNNs
   --dnn-realign true|false   stage 20: the DNN's own alignments as targets of a second DNN"
 
-cmdline="$0${*:+ $*}"
+printf -v cmdline " %q" "$@"; cmdline="$0${*:+$cmdline}"  # quoted: the line can be run again
 echo "$cmdline"
 cd "$(dirname "$0")"
 recipe=$(pwd)

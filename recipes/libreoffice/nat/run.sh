@@ -47,7 +47,7 @@ Options (defaults in the configuration section of $0):
   --npd-samples \"10 100\"     noisy parallel decoding sample counts
   --npd-lenpens \"X Y\"       length penalties of NPD's rescoring tried on dev"
 
-cmdline="$0${*:+ $*}"
+printf -v cmdline " %q" "$@"; cmdline="$0${*:+$cmdline}"  # quoted: the line can be run again
 echo "$cmdline"
 cd "$(dirname "$0")"
 . ./path.sh
@@ -235,7 +235,7 @@ fi
 if [ $stage -le 9 ] && [ $stop_stage -ge 9 ]; then
   stage_banner 9 "exp/results.json and RESULTS.md"
   python -m toolkit.bin.write_mt_results --beam $beam --npd-samples "$npd_samples" --src-lang $src --tgt-lang $tgt \
-    . RESULTS.md exp/results.json
+    --notes local/results_notes.md . RESULTS.md exp/results.json
 fi
 
 log "Done (stages $stage..$stop_stage)"

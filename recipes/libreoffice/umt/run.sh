@@ -44,7 +44,7 @@ Options (defaults in the configuration section of $0):
   --supervised-opts \"...\"                  umt_train options of the supervised comparison
   --beam N --bt-beam N"
 
-cmdline="$0${*:+ $*}"
+printf -v cmdline " %q" "$@"; cmdline="$0${*:+$cmdline}"  # quoted: the line can be run again
 echo "$cmdline"
 cd "$(dirname "$0")"
 . ./path.sh
