@@ -139,11 +139,13 @@ def _make_optimizer(model: Transformer, options: TrainOptions) -> torch.optim.Ad
 
 def _save_checkpoint(path: Path, model: Transformer, optimizer, progress: dict, history: list,
                      options: TrainOptions) -> None:
-    save_torch_file(path, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, {
-        "config": asdict(model.config), "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-        "rng": torch.get_rng_state(), "progress": progress, "history": history,
-        **({"cuda_rng": torch.cuda.get_rng_state(device)} if (device := device_of(model)).type == "cuda" else {}),
-        "options": {**asdict(options), "adam_betas": list(options.adam_betas)}})
+    contents = {"config": asdict(model.config), "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "rng": torch.get_rng_state(), "progress": progress, "history": history,
+                "options": {**asdict(options), "adam_betas": list(options.adam_betas)}}
+    device = device_of(model)
+    if device.type == "cuda":  # dropout on the GPU draws from its own generator
+        contents["cuda_rng"] = torch.cuda.get_rng_state(device)
+    save_torch_file(path, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, contents)
 
 
 def load_checkpoint(path: str | os.PathLike) -> dict:
