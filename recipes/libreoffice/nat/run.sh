@@ -8,6 +8,9 @@
 #                                 #   alignment, NATs, decoding, scoring, benchmark, RESULTS.md
 #   ./run.sh --stage 6            # resume at stage 6
 #   ./run.sh --tgt-lang de        # English-German (es: English-Spanish, with Apertium scored too)
+#   ./run.sh --device cuda --ar-opts "... --max-minutes 1.5" --nat-opts "... --max-minutes 4"
+#                                 # train, distil and decode on a GPU (RESULTS.md lists the commands
+#                                 #   of its run); the benchmark stays on the CPU
 # RESULTS.md (beside run.sh) and exp/results.json get the scores.
 
 # Begin configuration section.
