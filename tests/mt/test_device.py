@@ -68,7 +68,8 @@ def test_nat_loss_and_npd_on_cuda(tmp_path):
     cpu_loss = fertility_batch_loss(model, data, [0, 1], 0.1)[0]
     model.cuda()
     gpu_loss = fertility_batch_loss(model, data, [0, 1], 0.1)[0]
-    assert gpu_loss.device.type == "cuda" and float(gpu_loss.detach()) == pytest.approx(float(cpu_loss.detach()), rel=1e-4)
+    assert gpu_loss.device.type == "cuda"
+    assert float(gpu_loss.detach()) == pytest.approx(float(cpu_loss.detach()), rel=1e-4)
     out = noisy_parallel_decode(model, teacher.cuda(), source_tensor(data.src, "cuda"), 4,
                                 torch.Generator(device="cuda").manual_seed(1))
     assert len(out) == 2 and all(len(t) >= 1 for t in out)

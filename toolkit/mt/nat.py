@@ -275,8 +275,8 @@ def nat_search(model: NonAutoregressiveTransformer, mode: str, teacher: Transfor
         with torch.inference_mode():
             if mode == "npd":
                 tokens = [t for i in range(0, len(seqs), group)
-                          for t in noisy_parallel_decode(model, teacher, source_tensor(seqs[i:i + group], device), samples,
-                                                         generator, lenpen)]
+                          for t in noisy_parallel_decode(model, teacher, source_tensor(seqs[i:i + group], device),
+                                                         samples, generator, lenpen)]
             else:
                 tokens = model.translate(source_tensor(seqs, device), mode=mode)
         return [[Hypothesis(t, math.nan, math.nan)] for t in tokens]

@@ -129,5 +129,5 @@ def ar_search(model: Transformer, options: SearchOptions) -> Search:
 
 def _beam_search(model: Transformer, options: SearchOptions, seqs: list[list[int]]) -> list[list[Hypothesis]]:
     with torch.inference_mode():
-        return beam_search(model, source_tensor(seqs, device_of(model)), options.beam, options.lenpen, options.max_len_a,
-                           options.max_len_b, options.nbest, options.min_len, options.bos)
+        return beam_search(model, source_tensor(seqs, device_of(model)), options.beam, options.lenpen,
+                           options.max_len_a, options.max_len_b, options.nbest, options.min_len, options.bos)

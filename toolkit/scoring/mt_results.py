@@ -150,7 +150,8 @@ def results_markdown(results: dict[str, dict], commands: list[str], stats_md: st
 
 
 def write_mt_results(recipe_dir: str | os.PathLike, markdown_path: str | os.PathLike, json_path: str | os.PathLike,
-                     beam: int, npd_samples: list[int], src: str, tgt: str, notes: str | None = None) -> dict[str, dict]:
+                     beam: int, npd_samples: list[int], src: str, tgt: str,
+                     notes: str | None = None) -> dict[str, dict]:
     """Collect the results and write both files atomically (RESULTS.md ending with `notes`); returns the results."""
     recipe = Path(recipe_dir)
     results = collect_mt_results(recipe, beam, npd_samples)

@@ -169,6 +169,11 @@ fi
 
 if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
   stage_banner 6 "NATs: with distillation (nat), without (nat_nokd), uniform copy instead of fertility (nat_uniform_copy)"
+  # train_nat: the NAT of $system from $dir's pairs, $align's fertilities and decoder input $input
+  train_nat() {
+    python -m toolkit.bin.nat_train --src-lang $src --tgt-lang $tgt --num-threads $threads --device $device \
+      --teacher $ar/model_avg.pt --decoder-input $input $nat_opts $dir $spm $align/fertility.txt exp/$system
+  }
   pids=()
   for system in nat nat_nokd nat_uniform_copy; do
     case $system in
@@ -177,10 +182,6 @@ if [ $stage -le 6 ] && [ $stop_stage -ge 6 ]; then
       nat_uniform_copy) dir=data/distill; align=exp/align_distill; input=uniform ;;
     esac
     mkdir -p exp/$system/log
-    train_nat() {
-      python -m toolkit.bin.nat_train --src-lang $src --tgt-lang $tgt --num-threads $threads --device $device \
-        --teacher $ar/model_avg.pt --decoder-input $input $nat_opts $dir $spm $align/fertility.txt exp/$system
-    }
     if [ $device = cpu ]; then
       train_nat 2>&1 | tee -a exp/$system/log/train.log
     else  # a GPU has room for the three small models at once
