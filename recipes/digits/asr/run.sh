@@ -28,8 +28,9 @@ n_test=600
 real_speech=true      # also prepare the Asterisk real-speech test sets
 test_sets="dev test"  # data sets to decode and score; any Kaldi data dir under data/
 work_dir=.            # where data/, exp/, corpus/ and mfcc/ go, relative to the recipe
-num_leaves=2000       # most tree leaves of the triphone systems (the likelihood threshold stops far earlier here)
-tri1_gauss=2500       # Gaussians of tri1 (deltas); 10000 overfits the 1.4 h of training speech
+tri1_leaves=100       # most tree leaves of tri1 (deltas): few leaves with many Gaussians each (RESULTS.md notes)
+tri1_gauss=4000       # Gaussians of tri1
+num_leaves=2000       # most tree leaves of tri2 and tri3 (the likelihood threshold stops far earlier here)
 tri2_gauss=5000       # Gaussians of tri2 (LDA+MLLT)
 tri3_gauss=5000       # Gaussians of tri3 (SAT)
 dnn_layers=4          # hidden layers of the DNNs
@@ -47,7 +48,8 @@ Options (defaults in the configuration section of $0):
   --real-speech true|false   prepare data/asterisk* (real speech, out of domain)
   --test-sets \"dev test\"     data sets under data/ to decode and score
   --work-dir DIR             put data/, exp/, corpus/, mfcc/ under DIR (default: the recipe)
-  --num-leaves N --tri1-gauss N --tri2-gauss N --tri3-gauss N   sizes of the triphone systems
+  --tri1-leaves N --tri1-gauss N   size of tri1
+  --num-leaves N --tri2-gauss N --tri3-gauss N   sizes of tri2 and tri3
   --dnn-layers N --dnn-dim N --dnn-opts \"...\"   the DNNs
   --dnn-realign true|false   stage 20: the DNN's own alignments as targets of a second DNN"
 
@@ -133,7 +135,7 @@ fi
 
 if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
   stage_banner 7 "tri1: triphones on deltas (decision tree from the monophone alignments)"
-  train_deltas.sh --cmd "$train_cmd" --nj $nj --num-leaves $num_leaves --tot-gauss $tri1_gauss \
+  train_deltas.sh --cmd "$train_cmd" --nj $nj --num-leaves $tri1_leaves --tot-gauss $tri1_gauss \
     data/train data/lang exp/mono_ali exp/tri1
 fi
 
