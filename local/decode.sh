@@ -20,7 +20,9 @@ nj=2
 acwt=0.083333        # acoustic scale while decoding
 beam=13
 lattice_beam=6
-lm_weights=          # LM weights of the grid; default as Kaldi's scoring: 7..17 (GMM), 4..15 (DNN)
+min_lmwt=            # LM weights of the grid: min-lmwt..max-lmwt; defaults as Kaldi's scoring: 7..17 (GMM),
+max_lmwt=            # 4..15 (DNN). Widen the range when dev's best weight sits at one end of it
+lm_weights=          # an explicit list of LM weights instead of the range
 word_ins_penalties="0.0 0.5 1.0"
 chosen_on=           # dev decode dir whose chosen setting scores this set
 full_grid=false      # with --chosen-on: true still writes the best paths at every grid setting (slower)
@@ -41,7 +43,8 @@ if [ $# -ne 3 ]; then
 Usage: $0 [options] <graph-dir> <data-dir> <decode-dir>
  e.g.: $0 --nj 2 exp/mono/graph data/dev exp/mono/decode_dev
        $0 --nj 2 --chosen-on exp/mono/decode_dev exp/mono/graph data/test exp/mono/decode_test
-Options: --cmd --nj --acwt --beam --lattice-beam --lm-weights --word-ins-penalties --chosen-on --full-grid --skip-scoring
+Options: --cmd --nj --acwt --beam --lattice-beam --min-lmwt --max-lmwt --lm-weights --word-ins-penalties --chosen-on
+         --full-grid --skip-scoring
          --model --transform-dir --write-alignments --add-timing
 EOU
   exit 1
@@ -80,9 +83,10 @@ nnet_args=()
 if [ -f "$srcdir/final.nnet" ]; then
   step=nnet_decode
   nnet_args=("$srcdir/final.nnet" "$srcdir/ali_train_pdf.counts")
-  [ -n "$lm_weights" ] || lm_weights=$(seq -s ' ' 4 15)
+  min_lmwt=${min_lmwt:-4}; max_lmwt=${max_lmwt:-15}
 fi
-[ -n "$lm_weights" ] || lm_weights=$(seq -s ' ' 7 17)
+[ -n "$lm_weights" ] || lm_weights=$(seq -s ' ' "${min_lmwt:-7}" "${max_lmwt:-17}")
+[ -n "$lm_weights" ] || { log "--min-lmwt ${min_lmwt:-7} --max-lmwt ${max_lmwt:-17}: an empty range of LM weights"; exit 1; }
 if [ -n "$chosen_on" ] && ! $full_grid; then
   # Only the setting chosen on dev is scored here; best paths at the other grid points (32 by
   # default) would cost more than half of a GMM decoding's time.

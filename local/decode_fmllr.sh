@@ -22,7 +22,9 @@ first_beam=10        # decoding beam of the speaker-independent pass, as Kaldi (
                      # adapted dev 3.66 vs 3.75 %, test 5.45 vs 5.15 %: no consistent gain)
 beam=13              # decoding beam of the adapted pass(es)
 lattice_beam=6
-lm_weights="7 8 9 10 11 12 13 14 15 16 17"
+min_lmwt=7           # LM weights of the grid: min-lmwt..max-lmwt (decode.sh)
+max_lmwt=17
+lm_weights=          # an explicit list of LM weights instead of the range
 word_ins_penalties="0.0 0.5 1.0"
 silence_weight=0.01  # weight of frames of silence phones in the fMLLR statistics
 fmllr_iters=40
@@ -44,8 +46,8 @@ if [ $# -ne 3 ]; then
 Usage: $0 [options] <graph-dir> <data-dir> <decode-dir>
  e.g.: $0 --nj 2 exp/tri3/graph data/dev exp/tri3/decode_dev
        $0 --nj 2 --chosen-on exp/tri3/decode_dev exp/tri3/graph data/test exp/tri3/decode_test
-Options: --cmd --nj --acwt --first-beam --beam --lattice-beam --lm-weights --word-ins-penalties
-         --silence-weight --fmllr-iters --fmllr-min-count --fmllr-passes --alignment-model
+Options: --cmd --nj --acwt --first-beam --beam --lattice-beam --min-lmwt --max-lmwt --lm-weights
+         --word-ins-penalties --silence-weight --fmllr-iters --fmllr-min-count --fmllr-passes --alignment-model
          --chosen-on --skip-scoring
 EOU
   exit 1
@@ -72,7 +74,8 @@ nspk=$(wc -l < "$data/spk2utt")
 [ "$nj" -le "$nspk" ] || nj=$nspk   # as decode.sh does: every pass must use the same splits
 sdata=$data/split$nj
 python -m toolkit.bin.split_data_dir "$data" "$nj"
-decode_opts=(--cmd "$cmd" --nj "$nj" --acwt "$acwt" --lattice-beam "$lattice_beam" --lm-weights "$lm_weights"
+decode_opts=(--cmd "$cmd" --nj "$nj" --acwt "$acwt" --lattice-beam "$lattice_beam"
+             --min-lmwt "$min_lmwt" --max-lmwt "$max_lmwt" --lm-weights "$lm_weights"
              --word-ins-penalties "$word_ins_penalties" --skip-scoring "$skip_scoring")
 
 log "Pass 1: speaker-independent decoding with $alignment_model"

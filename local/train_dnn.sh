@@ -5,8 +5,9 @@
 # nnet_train runs frame-level cross-entropy with the newbob schedule (from random weights,
 # or from the RBM stack of --dbn, made by pretrain_dbn.sh). Writes <dir>/final.nnet,
 # ali_train_pdf.counts (priors for decoding), final.mdl (the GMM system's, for its
-# transition model and tree), feat_opts, train_summary.json, train_seconds (with --dbn, plus the
-# pretraining's <dbn-dir>/train_seconds), logs in <dir>/log.
+# transition model and tree), feat_opts, train_summary.json, train_seconds (a resumed training's
+# include its earlier invocations'; with --dbn, plus the pretraining's <dbn-dir>/train_seconds),
+# logs in <dir>/log.
 # Rerunning resumes after the last finished epoch (delete <dir> to start again).
 
 # Begin configuration section.
@@ -73,6 +74,10 @@ $cmd --num-threads "$num_threads" "$dir/log/train.log" \
     --precision "$precision" "${data}_tr90" "${data}_cv10" "$alidir" "$dir"
 grep -h "epoch [0-9]*:\|done after" "$dir/log/train.log" | sed 's/^.*INFO: //' >&2
 seconds=$(( $(date +%s) - start ))
+# A resumed training adds the seconds of the invocations it continued (train_summary.json).
+earlier=$(python -c 'import json, sys; print(round(json.load(open(sys.argv[1]))["earlier_seconds"]))' \
+  "$dir/train_summary.json")
+seconds=$(( seconds + earlier ))
 if [ -n "$dbn" ] && [ -f "$(dirname "$dbn")/train_seconds" ]; then
   # A pretrained system's training time includes its pretraining.
   pre=$(cat "$(dirname "$dbn")/train_seconds")

@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from toolkit.errors import InputError
+from toolkit.nnet import training
 from toolkit.nnet.frames import SplicedFrames
 from toolkit.nnet.network import Dnn, NetworkConfig, load_network, save_network
 from toolkit.nnet.newbob import NewbobSchedule
-from toolkit.nnet import training
 from toolkit.nnet.training import evaluate, train_newbob
 
 
@@ -82,6 +82,10 @@ def test_interrupted_training_resumes_to_the_same_network(tmp_path, monkeypatch)
     assert summary["epochs"] == full_summary["epochs"]
     for a, b in zip(full.state_dict().values(), resumed.state_dict().values()):
         torch.testing.assert_close(a, b)
+    # The time of the interrupted invocation (its two finished epochs) still counts.
+    assert full_summary["earlier_seconds"] == 0.0 and summary["earlier_seconds"] > 0.0
+    state = json.loads((tmp_path / "part" / training.STATE).read_text())
+    assert state["seconds"] > summary["earlier_seconds"]
 
 
 def test_network_file_round_trip_and_refusal(tmp_path):

@@ -111,6 +111,16 @@ def test_digits_recipe_tiny(tmp_path):
     summary = json.loads((work / "exp/dnn/train_summary.json").read_text())
     assert summary["epochs"] == 2 and summary["peak_gflops"] > 0 and summary["frames_per_second"] > 0
     assert (work / "exp/dnn/final.nnet").is_file() and (work / "exp/dnn/ali_train_pdf.counts").is_file()
+    # Run again: it resumes with nothing left to train, and its time counts the earlier run's (the
+    # state file's, made large here so that the sum shows).
+    state_file = work / "exp/dnn/train_state.json"
+    state = json.loads(state_file.read_text())
+    assert state["seconds"] > 0
+    state_file.write_text(json.dumps({**state, "seconds": 1000.0}))
+    _run(f"train_dnn.sh {small} --max-epochs 2 data-fmllr-tri3/train exp/tri3_ali exp/dnn", work)
+    assert "resuming after epoch 2" in (work / "exp/dnn/log/train.log").read_text()
+    assert json.loads((work / "exp/dnn/train_summary.json").read_text())["earlier_seconds"] == 1000.0
+    assert 1000 < int((work / "exp/dnn/train_seconds").read_text()) < 1100
     _run("decode_system.sh --nj 2 --graph-dir exp/tri3/graph --data-root data-fmllr-tri3 data/lang_test exp/dnn", work)
     dnn_test = json.loads((work / "exp/dnn/decode_test/scoring.json").read_text())
     assert dnn_test["words"] == test["words"]

@@ -295,3 +295,22 @@ def test_decode_fmllr_script(system, tmp_path):
     proc = run(f"decode.sh --nj 1 --transform-dir {exp / 'decode_dev'} {system['exp'] / 'graph'} {system['data']} "
                f"{exp / 'decode_x'}")
     assert proc.returncode != 0 and "has 2 transform archives (trans.JOB.ark)" in proc.stderr
+
+
+def test_decode_lm_weight_range(system, tmp_path):
+    """decode.sh's grid is --min-lmwt..--max-lmwt (Kaldi's scoring options); an empty range is refused."""
+    exp = tmp_path / "exp"
+    exp.mkdir()
+    for f in ("final.mdl", "feat_opts"):
+        os.symlink(system["exp"] / f, exp / f)
+
+    def run(opts, out):
+        return subprocess.run(["bash", "-c", f". {ROOT}/path.sh; decode.sh --nj 1 --acwt 0.1 {opts} "
+                               f"{system['exp'] / 'graph'} {system['data']} {exp / out}"],
+                              cwd=tmp_path, capture_output=True, text=True)
+
+    proc = run("--min-lmwt 9 --max-lmwt 11 --word-ins-penalties 0", "decode_dev")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+    assert json.loads((exp / "decode_dev" / "scoring.json").read_text())["settings"] == ["9_0", "10_0", "11_0"]
+    proc = run("--min-lmwt 12 --max-lmwt 10", "decode_bad")
+    assert proc.returncode != 0 and "--min-lmwt 12 --max-lmwt 10: an empty range of LM weights" in proc.stderr

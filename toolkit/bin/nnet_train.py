@@ -159,14 +159,20 @@ def main(argv: list[str] | None = None) -> int:
     acc = max(h["cv"]["accuracy"] for h in summary["history"])
     _log.info("done after %d epochs: best cv loss %.4f, cv frame accuracy %.2f%%; training %.0f frames/s, "
               "forward/backward %.1f GFLOP/s = %.0f%% of the %.1f GFLOP/s %s peak (%.0f%% of the fp32 peak); "
-              "%.0f s in all", summary["epochs"], best_cv, 100 * acc, summary["frames_per_second"], gflops,
-              100 * summary["fraction_of_peak"], peak, used, 100 * summary["fraction_of_fp32_peak"], summary["seconds"])
+              "%.0f s in all%s", summary["epochs"], best_cv, 100 * acc, summary["frames_per_second"], gflops,
+              100 * summary["fraction_of_peak"], peak, used, 100 * summary["fraction_of_fp32_peak"], summary["seconds"],
+              f" (resumed: {summary['earlier_seconds']:.0f} s before)" if summary["earlier_seconds"] else "")
     return 0
 
 
 def _measure_peaks(dtypes: dict[str, torch.dtype], threads: int, when: str) -> dict[str, float]:
-    """{name: matrix-multiply GFLOP/s} of each dtype, logged."""
-    peaks = {name: measure_peak_gflops(dtype=dtype) for name, dtype in dtypes.items()}
+    """{name: matrix-multiply GFLOP/s} of each dtype, logged: the best of two interleaved rounds of a
+    second each, since --precision auto decides on them (a single bf16 reading at the start of
+    training once came out at a third of the one after it)."""
+    peaks = {name: 0.0 for name in dtypes}
+    for _ in range(2):
+        for name, dtype in dtypes.items():
+            peaks[name] = max(peaks[name], measure_peak_gflops(seconds=1.0, dtype=dtype))
     for name, peak in peaks.items():
         _log.info("%s matrix-multiply peak of this machine with %d threads%s: %.1f GFLOP/s", name, threads, when, peak)
     return peaks

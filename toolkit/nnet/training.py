@@ -98,15 +98,20 @@ def train_newbob(net: Dnn, train: SplicedFrames, cv: SplicedFrames, schedule: Ne
     stays float32, as decoding is.
 
     OUT_DIR/nnet/epoch<N>.nnet holds each epoch's network (accepted or not); the state file names
-    the best one, the schedule and the per-epoch history.
+    the best one, the schedule, the per-epoch history and the seconds spent up to the last saved
+    epoch. The summary's "earlier_seconds" are those of the invocations this one resumed from, so
+    that a resumed training still reports its whole cost.
     """
     out = Path(out_dir)
     (out / "nnet").mkdir(parents=True, exist_ok=True)
     state_path = out / STATE
     flops_per_frame = training_flops_per_frame(net.config.macs_per_frame())
+    begun = time.perf_counter()
+    earlier = 0.0
     if state_path.exists():
         with open(state_path) as f:
             state = json.load(f)
+        earlier = state.get("seconds", 0.0)
         schedule = NewbobSchedule(**state["schedule"])
         net = load_network(state["best"])
         history = state["history"]
@@ -121,7 +126,7 @@ def train_newbob(net: Dnn, train: SplicedFrames, cv: SplicedFrames, schedule: Ne
         state = {"best": str(initial)}
         _log.info("epoch 0 (initial network): cv loss %.4f, frame accuracy %.2f%%", cv_stats.loss,
                   100 * cv_stats.accuracy)
-        _save_state(state_path, state, schedule, history)
+        _save_state(state_path, state, schedule, history, earlier + time.perf_counter() - begun)
     while not schedule.done:
         epoch = schedule.epoch + 1
         lr = schedule.learning_rate
@@ -145,11 +150,12 @@ def train_newbob(net: Dnn, train: SplicedFrames, cv: SplicedFrames, schedule: Ne
             state["best"] = str(path)
         else:
             net = load_network(state["best"])
-        _save_state(state_path, state, schedule, history)
+        _save_state(state_path, state, schedule, history, earlier + time.perf_counter() - begun)
     best = load_network(state["best"])
-    return best, {"best": state["best"], "epochs": schedule.epoch, "history": history}
+    return best, {"best": state["best"], "epochs": schedule.epoch, "history": history, "earlier_seconds": earlier}
 
 
-def _save_state(path: Path, state: dict, schedule: NewbobSchedule, history: list) -> None:
+def _save_state(path: Path, state: dict, schedule: NewbobSchedule, history: list, seconds: float) -> None:
     with atomic_write(path, "w") as f:
-        json.dump({"best": state["best"], "schedule": schedule.to_dict(), "history": history}, f, indent=1)
+        json.dump({"best": state["best"], "schedule": schedule.to_dict(), "history": history, "seconds": seconds},
+                  f, indent=1)

@@ -35,7 +35,9 @@ dnn_gmm=tri3          # the GMM system whose tied states, alignments and feature
 dnn_layers=4          # hidden layers of the DNNs
 dnn_dim=1024          # units per hidden layer
 dnn_opts=             # further options of local/train_dnn.sh
-decode_opts="--beam 11 --lattice-beam 5"   # kaldi-decoder's lattice decoder has no --max-active: a narrower beam
+# kaldi-decoder's lattice decoder has no --max-active: a narrower beam. The LM-weight grid goes to 22
+# (Kaldi's scoring stops at 17): tri1 and tri2 chose 17, its top, and tri1 then chooses 18 (RESULTS.md).
+decode_opts="--beam 11 --lattice-beam 5 --max-lmwt 22"
 # End configuration section.
 
 help_message="Usage: $0 [options]
