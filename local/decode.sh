@@ -85,8 +85,9 @@ if [ -f "$srcdir/final.nnet" ]; then
   nnet_args=("$srcdir/final.nnet" "$srcdir/ali_train_pdf.counts")
   min_lmwt=${min_lmwt:-4}; max_lmwt=${max_lmwt:-15}
 fi
-[ -n "$lm_weights" ] || lm_weights=$(seq -s ' ' "${min_lmwt:-7}" "${max_lmwt:-17}")
-[ -n "$lm_weights" ] || { log "--min-lmwt ${min_lmwt:-7} --max-lmwt ${max_lmwt:-17}: an empty range of LM weights"; exit 1; }
+min_lmwt=${min_lmwt:-7}; max_lmwt=${max_lmwt:-17}
+[ -n "$lm_weights" ] || lm_weights=$(seq -s ' ' "$min_lmwt" "$max_lmwt")
+[ -n "$lm_weights" ] || { log "--min-lmwt $min_lmwt --max-lmwt $max_lmwt: an empty range of LM weights"; exit 1; }
 if [ -n "$chosen_on" ] && ! $full_grid; then
   # Only the setting chosen on dev is scored here; best paths at the other grid points (32 by
   # default) would cost more than half of a GMM decoding's time.

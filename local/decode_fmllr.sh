@@ -22,8 +22,8 @@ first_beam=10        # decoding beam of the speaker-independent pass, as Kaldi (
                      # adapted dev 3.66 vs 3.75 %, test 5.45 vs 5.15 %: no consistent gain)
 beam=13              # decoding beam of the adapted pass(es)
 lattice_beam=6
-min_lmwt=7           # LM weights of the grid: min-lmwt..max-lmwt (decode.sh)
-max_lmwt=17
+min_lmwt=            # LM weights of the grid: min-lmwt..max-lmwt (default: decode.sh's, 7..17)
+max_lmwt=
 lm_weights=          # an explicit list of LM weights instead of the range
 word_ins_penalties="0.0 0.5 1.0"
 silence_weight=0.01  # weight of frames of silence phones in the fMLLR statistics
