@@ -11,6 +11,7 @@ cmd=run_local.sh
 nj=2
 beam=10
 retry_beam=40
+boost_silence=1.0   # multiply the silence phones' likelihoods by this in aligning (Kaldi's wsj uses 1.25)
 silence_weight=0.0  # weight of silence frames in the fMLLR statistics
 # End configuration section.
 
@@ -23,7 +24,7 @@ if [ $# -ne 4 ]; then
   cat >&2 <<EOU
 Usage: $0 [options] <data-dir> <lang-dir> <src-dir> <ali-dir>
  e.g.: $0 --nj 2 data/train data/lang exp/tri3 exp/tri3_ali
-Options: --cmd --nj --beam --retry-beam --silence-weight
+Options: --cmd --nj --beam --retry-beam --boost-silence --silence-weight
 EOU
   exit 1
 fi
@@ -54,6 +55,7 @@ log "Aligning $data with $src/final.alimdl (speaker-independent features)"
 $cmd JOB=1:$nj "$dir/log/align_si.JOB.log" \
   python -m toolkit.bin.compile_train_graphs "$lang" "$dir/final.mdl" "$sdata/JOB/text" "$dir/fsts.JOB.ark" '&&' \
   python -m toolkit.bin.gmm_align $si_opts --beam $beam --retry-beam $retry_beam \
+    --boost-silence $boost_silence --silence-phones "$silphones" \
     "$dir/final.alimdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/pre_ali.JOB.ark"
 
 log "Estimating fMLLR transforms per speaker"
@@ -64,6 +66,7 @@ $cmd JOB=1:$nj "$dir/log/fmllr.JOB.log" \
 log "Aligning with $src/final.mdl on the adapted features"
 $cmd JOB=1:$nj "$dir/log/align.JOB.log" \
   python -m toolkit.bin.gmm_align $si_opts --speaker-transforms "$dir/trans.JOB.ark" --beam $beam \
-    --retry-beam $retry_beam "$dir/final.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark" '&&' \
+    --retry-beam $retry_beam --boost-silence $boost_silence --silence-phones "$silphones" \
+    "$dir/final.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark" '&&' \
   rm "$dir/fsts.JOB.ark" "$dir/pre_ali.JOB.ark"
 log "Done aligning: $(grep -h 'aligned .* utterances' "$dir"/log/align.*.log | tr '\n' ';')"

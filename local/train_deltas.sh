@@ -17,6 +17,7 @@ power=0.25          # exponent of the occupancy in allocating Gaussians to pdfs
 realign_iters="10 20 30"
 beam=10
 retry_beam=40
+boost_silence=1.0   # multiply the silence phones' likelihoods by this in realigning (Kaldi's wsj uses 1.25)
 tree_opts=          # further build_tree options
 feat_opts="--cmvn --delta-order 2"   # feature pipeline: per-speaker CMN, deltas
 feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache between iterations (deleted at the end)
@@ -32,7 +33,7 @@ if [ $# -ne 4 ]; then
 Usage: $0 [options] <data-dir> <lang-dir> <ali-dir> <exp-dir>
  e.g.: $0 --num-leaves 2000 --tot-gauss 10000 data/train data/lang exp/mono_ali exp/tri1
 Options: --cmd --nj --num-leaves --tot-gauss --num-iters --max-iter-inc --power --realign-iters
-         --beam --retry-beam --tree-opts --feat-opts --feature-cache --stage
+         --beam --retry-beam --boost-silence --tree-opts --feat-opts --feature-cache --stage
 EOU
   exit 1
 fi
@@ -57,6 +58,7 @@ numgauss=$(python -m toolkit.bin.gmm_info "$dir/1.mdl" | awk '$1 == "gaussians" 
 incgauss=$(( (tot_gauss - numgauss) / max_iter_inc ))
 [ $incgauss -ge 0 ] || incgauss=0
 
+silphones=$(cat "$lang/phones/silence.csl")
 x=1
 while [ $x -lt $num_iters ]; do
   if [ $stage -le $x ]; then
@@ -64,6 +66,7 @@ while [ $x -lt $num_iters ]; do
     if echo " $realign_iters " | grep -q " $x "; then
       $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
         python -m toolkit.bin.gmm_align $job_feat_opts --beam $beam --retry-beam $retry_beam --acc "$dir/$x.JOB.acc" \
+          --boost-silence $boost_silence --silence-phones "$silphones" \
           "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
       accumulated=true
     fi

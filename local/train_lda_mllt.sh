@@ -23,6 +23,7 @@ dim=40              # LDA output dimension
 splice=3            # frames of context on each side before LDA
 beam=10
 retry_beam=40
+boost_silence=1.0   # multiply the silence phones' likelihoods by this in realigning (Kaldi's wsj uses 1.25)
 tree_opts=          # further build_tree options
 cmvn_opts="--cmvn"  # per-speaker CMN (add --norm-vars for variance normalisation)
 feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache between iterations (deleted at the end)
@@ -37,7 +38,7 @@ if [ $# -ne 4 ]; then
   cat >&2 <<EOU
 Usage: $0 [options] <data-dir> <lang-dir> <ali-dir> <exp-dir>
  e.g.: $0 --num-leaves 2500 --tot-gauss 15000 data/train data/lang exp/tri1_ali exp/tri2
-Options: --cmd --nj --num-leaves --tot-gauss --num-iters --max-iter-inc --power --realign-iters --mllt-iters
+Options: --cmd --nj --num-leaves --tot-gauss --num-iters --max-iter-inc --power --realign-iters --boost-silence --mllt-iters
          --dim --splice --beam --retry-beam --tree-opts --cmvn-opts --feature-cache --stage
 EOU
   exit 1
@@ -93,6 +94,7 @@ while [ $x -lt $num_iters ]; do
     if $realign; then
       $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
         python -m toolkit.bin.gmm_align $feat_opts --beam $beam --retry-beam $retry_beam "${acc_opts[@]}" \
+          --boost-silence $boost_silence --silence-phones "$silphones" \
           "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
     fi
     if $mllt; then

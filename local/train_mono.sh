@@ -14,6 +14,7 @@ num_iters=40        # training iterations
 max_iter_inc=30     # the Gaussian count grows until this iteration
 totgauss=1000       # target number of Gaussians
 power=0.25          # exponent of the occupancy in allocating Gaussians to pdfs
+boost_silence=1.0   # multiply the silence phones' likelihoods by this in realigning (Kaldi's wsj uses 1.25)
 realign_iters="1 2 3 4 5 6 7 8 9 10 12 14 16 18 20 23 26 29 32 35 38"
 feat_opts="--cmvn --delta-order 2"   # feature pipeline: per-speaker CMN, deltas
 feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache between iterations (deleted at the end)
@@ -28,7 +29,7 @@ if [ $# -ne 3 ]; then
   cat >&2 <<EOU
 Usage: $0 [options] <data-dir> <lang-dir> <exp-dir>
  e.g.: $0 --nj 2 data/train data/lang exp/mono
-Options: --cmd --nj --num-iters --totgauss --max-iter-inc --power --realign-iters --feat-opts --feature-cache --stage
+Options: --cmd --nj --num-iters --totgauss --max-iter-inc --power --realign-iters --boost-silence --feat-opts --feature-cache --stage
 EOU
   exit 1
 fi
@@ -37,7 +38,7 @@ set -euo pipefail
 data=$1
 lang=$2
 dir=$3
-for f in "$data/feats.scp" "$data/cmvn.scp" "$data/text" "$lang/topo" "$lang/L.fst"; do
+for f in "$data/feats.scp" "$data/cmvn.scp" "$data/text" "$lang/topo" "$lang/L.fst" "$lang/phones/silence.csl"; do
   [ -f "$f" ] || { log "Expected file $f to exist"; exit 1; }
 done
 mkdir -p "$dir/log"
@@ -75,6 +76,7 @@ if [ $stage -le 0 ]; then
     --est-opts "--min-gaussian-occupancy 3" "$sdata" "$dir" 0
 fi
 
+silphones=$(cat "$lang/phones/silence.csl")
 beam=6  # the first realignment, from a weak model, uses a narrow beam; then 10
 x=1
 while [ $x -lt $num_iters ]; do
@@ -83,6 +85,7 @@ while [ $x -lt $num_iters ]; do
     if echo " $realign_iters " | grep -q " $x "; then
       $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
         python -m toolkit.bin.gmm_align $job_feat_opts --beam $beam --retry-beam $((beam * 4)) --acc "$dir/$x.JOB.acc" \
+          --boost-silence $boost_silence --silence-phones "$silphones" \
           "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
       accumulated=true
     fi

@@ -24,6 +24,7 @@ fmllr_iters="2 4 6 12"
 silence_weight=0.0  # weight of silence frames in the fMLLR statistics
 beam=10
 retry_beam=40
+boost_silence=1.0   # multiply the silence phones' likelihoods by this in realigning (Kaldi's wsj uses 1.25)
 tree_opts=          # further build_tree options
 feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache between iterations (deleted at the end)
 # End configuration section.
@@ -37,7 +38,7 @@ if [ $# -ne 4 ]; then
   cat >&2 <<EOU
 Usage: $0 [options] <data-dir> <lang-dir> <ali-dir> <exp-dir>
  e.g.: $0 --num-leaves 2500 --tot-gauss 15000 data/train data/lang exp/tri2_ali exp/tri3
-Options: --cmd --nj --num-leaves --tot-gauss --num-iters --max-iter-inc --power --realign-iters --fmllr-iters
+Options: --cmd --nj --num-leaves --tot-gauss --num-iters --max-iter-inc --power --realign-iters --boost-silence --fmllr-iters
          --silence-weight --beam --retry-beam --tree-opts --feature-cache --stage
 EOU
   exit 1
@@ -96,6 +97,7 @@ while [ $x -lt $num_iters ]; do
     if $realign; then
       $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
         python -m toolkit.bin.gmm_align $sat_opts --beam $beam --retry-beam $retry_beam "${acc_opts[@]}" \
+          --boost-silence $boost_silence --silence-phones "$silphones" \
           "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
     fi
     if $fmllr; then

@@ -92,3 +92,19 @@ def test_bad_parameters_are_refused():
     am = AmDiagGmm(np.zeros((1, 2)), np.ones((1, 2)), np.zeros(1), np.zeros(1, int))
     with pytest.raises(ToolkitError, match="dimension 2"):
         am.log_likelihoods(np.zeros((4, 3), np.float32))
+
+
+def test_boosted_pdfs_gain_log_factor_and_keep_posteriors(gmm_helpers):
+    am = gmm_helpers.make([2, 1, 3, 2], dim=3)
+    x = np.random.default_rng(5).normal(0, 2, size=(20, 3)).astype(np.float32)
+    boosted = am.boosted(np.array([0, 2]), 1.25)
+    diff = boosted.log_likelihoods(x) - am.log_likelihoods(x)
+    np.testing.assert_allclose(diff[:, [0, 2]], np.log(1.25), atol=1e-5)
+    np.testing.assert_allclose(diff[:, [1, 3]], 0.0, atol=1e-6)
+    # Within a pdf, the Gaussians' posteriors are unchanged (Viterbi statistics stay the same).
+    def posteriors(m):
+        g = m.gauss_log_likelihoods(x)[m.offsets[2]:m.offsets[3]]
+        return np.exp(g - np.logaddexp.reduce(g, axis=0))
+    np.testing.assert_allclose(posteriors(boosted), posteriors(am), atol=1e-6)
+    with pytest.raises(ToolkitError, match="positive"):
+        am.boosted(np.array([0]), 0.0)

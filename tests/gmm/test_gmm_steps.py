@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from toolkit import cli
-from toolkit.bin import gmm_acc_stats, gmm_est, gmm_init_mono, gmm_sum_accs, split_data_dir
+from toolkit.bin import gmm_acc_stats, gmm_align, gmm_est, gmm_init_mono, gmm_sum_accs, split_data_dir
 from toolkit.features.cmvn import cmvn_stats
 from toolkit.features.pipeline import FeatureReader
 from toolkit.gmm.accumulate import GmmAccumulator
@@ -197,3 +197,16 @@ def test_errors_name_their_inputs(system, tmp_path, capsys):
     assert cli.run(gmm_init_mono.main, [str(system["data"]), str(system["lang"]), str(other)]) == 0
     assert cli.run(gmm_est.main, [str(other), str(tmp_path / "some.acc"), str(tmp_path / "out.mdl")]) == 1
     assert f"gmm_est: error: {tmp_path / 'some.acc'}: " in capsys.readouterr().err
+
+
+def test_align_boost_silence_options_are_checked(system, tmp_path, capsys):
+    model = tmp_path / "0.mdl"
+    assert cli.run(gmm_init_mono.main, [*RAW, str(system["data"]), str(system["lang"]), str(model)]) == 0
+    rest = [str(model), str(tmp_path / "fsts.ark"), str(system["data"]), str(tmp_path / "ali.ark")]
+    assert cli.run(gmm_align.main, [*RAW, "--boost-silence", "1.25", *rest]) == 1
+    assert "--boost-silence needs --silence-phones" in capsys.readouterr().err
+    assert cli.run(gmm_align.main, [*RAW, "--boost-silence", "-1", "--silence-phones", "1", *rest]) == 1
+    assert "--boost-silence must be positive" in capsys.readouterr().err
+    assert cli.run(gmm_align.main, [*RAW, "--boost-silence", "2", "--silence-phones", "1:x", *rest]) == 1
+    assert "--silence-phones: expected integers" in capsys.readouterr().err
+    assert not (tmp_path / "ali.ark").exists()

@@ -12,6 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from toolkit.gmm.accumulate import GmmAccumulator
+from toolkit.gmm.model import load_model
+from toolkit.hmm.silence import parse_phone_list
+from toolkit.io.archive import read_int_vectors
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPE = ROOT / "recipes" / "digits" / "asr"
@@ -21,6 +24,15 @@ def _run(cmd: str, cwd: Path) -> str:
     proc = subprocess.run(["bash", "-c", f". {RECIPE}/path.sh; set -e; {cmd}"], cwd=cwd, capture_output=True, text=True)
     assert proc.returncode == 0, f"{cmd}\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
     return proc.stdout + proc.stderr
+
+
+def _silence_frames(ali_dir: Path) -> int:
+    """Frames aligned to silence phones in ali_dir/ali.*.ark."""
+    trans_model, _, _ = load_model(ali_dir / "final.mdl")
+    silence = np.zeros(int(trans_model.tid2phone.max()) + 1, dtype=bool)
+    silence[parse_phone_list((ali_dir / "../../data/lang/phones/silence.csl").read_text().strip(), "silence.csl")] = True
+    return sum(int(silence[trans_model.tid2phone[tids]].sum())
+               for ark in ali_dir.glob("ali.*.ark") for _, tids in read_int_vectors(ark))
 
 
 def test_digits_recipe_tiny(tmp_path):
@@ -73,6 +85,11 @@ def test_digits_recipe_tiny(tmp_path):
     info = _run("python -m toolkit.bin.gmm_info exp/tri1/final.mdl", work)
     assert re.search(r"^context-width 3$", info, re.M) and re.search(r"^feature-dim 39$", info, re.M)
     _run("align_si.sh --nj 2 data/train data/lang exp/tri1 exp/tri1_ali", work)
+    # Boosting silence (Kaldi's --boost-silence) can only move frames from speech to silence.
+    log = _run("align_si.sh --nj 2 --boost-silence 3 data/train data/lang exp/tri1 exp/tri1_ali_boost && "
+               "cat exp/tri1_ali_boost/log/align.1.log", work)
+    assert "likelihood of 5 silence pdfs multiplied by 3" in log
+    assert _silence_frames(work / "exp/tri1_ali_boost") > _silence_frames(work / "exp/tri1_ali")
     _run("train_lda_mllt.sh --nj 2 --num-leaves 100 --tot-gauss 300 --num-iters 4 --max-iter-inc 2 "
          "--realign-iters 3 --mllt-iters 2 data/train data/lang exp/tri1_ali exp/tri2", work)
     info = _run("python -m toolkit.bin.gmm_info exp/tri2/final.mdl", work)

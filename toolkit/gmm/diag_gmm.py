@@ -210,6 +210,20 @@ class AmDiagGmm:
             out[pdfs] = total
         return out
 
+    def boosted(self, pdfs: np.ndarray, factor: float) -> AmDiagGmm:
+        """A copy in which the likelihood of each pdf in `pdfs` is multiplied by `factor`.
+
+        Kaldi's gmm-boost-silence: the weights of those pdfs' Gaussians are scaled and not
+        renormalised, which adds log(factor) to their log-likelihoods and leaves the
+        posteriors of Gaussians within a pdf unchanged.
+        """
+        if not factor > 0:
+            raise ToolkitError(f"a likelihood boost must be positive, got {factor}")
+        scaled = np.zeros(self.num_pdfs, dtype=bool)
+        scaled[np.asarray(pdfs, dtype=np.int64)] = True
+        log_weights = self.log_weights + np.where(scaled[self.pdf_of_gauss], math.log(factor), 0.0)
+        return AmDiagGmm(self.means, self.inv_vars, log_weights, self.pdf_of_gauss, self.num_pdfs)
+
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {"means": self.means, "inv_vars": self.inv_vars, "log_weights": self.log_weights,
                 "pdf_of_gauss": self.pdf_of_gauss, "num_pdfs": np.array(self.num_pdfs)}
