@@ -59,7 +59,7 @@ def boost_silence(trans_model: TransitionModel, am: AmDiagGmm, args: argparse.Na
     pdfs, shared = silence_pdfs(trans_model, phones, args.model)
     if len(shared):
         _log.warning("%d of the %d silence pdfs of %s are shared with non-silence phones; they are boosted too",
-                    len(shared), len(pdfs), args.model)
+                     len(shared), len(pdfs), args.model)
     _log.info("aligning with the likelihood of %d silence pdfs multiplied by %g", len(pdfs), args.boost_silence)
     return am.boosted(pdfs, args.boost_silence)
 
