@@ -4,8 +4,16 @@ from collections import Counter
 import pytest
 
 from toolkit import cli
-from toolkit.bin import split_monolingual_text
-from toolkit.text.monolingual import document_of, half, select_sentences, split_languages, translation_leaks
+from toolkit.bin import select_comparable_text, split_monolingual_text
+from toolkit.text.monolingual import (
+    comparable_sources,
+    document_of,
+    half,
+    select_sentences,
+    source_of,
+    split_languages,
+    translation_leaks,
+)
 
 PAIRS = [(f"sentence {i} in english", f"phrase {i} en français", "cat:a.mo") for i in range(200)]
 # two English texts with one translation, two translations of one English text
@@ -77,3 +85,37 @@ def test_mismatched_files_are_named(tmp_path, bad, capsys):
     args = ["--dev-size", "0", "--src-text", str(tmp_path / "m"), str(tmp_path / "train"), str(tmp_path / "out")]
     assert cli.run(split_monolingual_text.main, args) == 1
     assert ("train.origin" if bad == "origin" else "m.origin") in capsys.readouterr().err
+
+
+def test_comparable_sources_strip_the_language_suffix():
+    langs = ("en", "fr")
+    assert source_of("manpages-fr:man1/ls.1", langs) == source_of("manpages-en:x", langs) == "manpages"
+    assert source_of("libreoffice-l10n-fr:sw.mo", langs) == "libreoffice-l10n"
+    assert source_of("brown", langs) == "brown" and source_of("manpages-de:x", langs) == "manpages-de"
+    origins = {"en": ["brown:ca01", "manpages-en:ls.1", "libreoffice-l10n-fr:sw.mo", "fortunes:art"],
+               "fr": ["manpages-fr:cp.1", "libreoffice-l10n-fr:sc.mo", "fortunes-de:x"]}
+    assert comparable_sources(origins) == {"manpages", "libreoffice-l10n"}
+
+
+def _write_mono(path, lang, rows):
+    path.with_name(f"mono.{lang}").write_text("".join(s + "\n" for s, _ in rows), encoding="utf-8")
+    path.with_name(f"mono.{lang}.origin").write_text("".join(o + "\n" for _, o in rows), encoding="utf-8")
+
+
+def test_select_comparable_text_keeps_sources_of_both_languages(tmp_path, capsys):
+    en = [("A Brown sentence.", "brown:ca01"), ("List the files.", "manpages-en:ls.1"),
+          ("Save the file.", "gimp:gimp.mo"), ("A joke.", "fortunes:art")]
+    fr = [("Copier des fichiers.", "manpages-fr:cp.1"), ("Ouvrir l'image.", "gimp:gimp.mo"),
+          ("Une phrase de plus.", "gimp:gimp.mo")]
+    _write_mono(tmp_path / "mono", "en", en)
+    _write_mono(tmp_path / "mono", "fr", fr)
+    out = tmp_path / "out"
+    assert select_comparable_text.main([str(tmp_path / "mono"), str(out)]) == 0
+    assert (out / "text.en").read_text(encoding="utf-8").splitlines() == ["List the files.", "Save the file."]
+    assert (out / "text.en.origin").read_text(encoding="utf-8").splitlines() == ["manpages-en:ls.1", "gimp:gimp.mo"]
+    assert (out / "text.fr").read_text(encoding="utf-8").splitlines() == [s for s, _ in fr]
+    # nothing in common: an error naming the origin file, and no output
+    _write_mono(tmp_path / "mono", "fr", [("Une blague.", "fortunes-de:x")])
+    capsys.readouterr()
+    assert cli.run(select_comparable_text.main, [str(tmp_path / "mono"), str(tmp_path / "none")]) == 1
+    assert "mono.en.origin" in capsys.readouterr().err and not (tmp_path / "none").exists()

@@ -14,6 +14,10 @@ document id that a document and its translation share (`documents`), filtered by
   a document of one language only is kept whole.
 Then every target sentence that is the translation, by any known pair, of a kept source
 sentence is removed, so that `translation_leaks` of the result is empty.
+
+`comparable_sources` names the sources that give text in both languages (the gettext catalogues
+of the same packages, man pages, Debian Reference): a comparable corpus, which word embeddings
+meant to be mapped onto each other need more than size (Brown and fortunes are English only).
 """
 from __future__ import annotations
 
@@ -106,6 +110,24 @@ def half(key: str, salt: str) -> int:
 def document_of(origin: str) -> str:
     """The document id of an origin `NAME:DOCUMENT` (the part after the first colon)."""
     return origin.split(":", 1)[1] if ":" in origin else origin
+
+
+def source_of(origin: str, langs: Iterable[str]) -> str:
+    """The source an origin `NAME:DOCUMENT` comes from: NAME without a `-<lang>` suffix of any of
+    `langs`, so that `manpages-fr:ls.1` and `manpages-en:ls.1` both come from `manpages`, and the
+    gettext pairs of `libreoffice-l10n-fr` from `libreoffice-l10n` in either language."""
+    name = origin.split(":", 1)[0]
+    for lang in langs:
+        if name.endswith(f"-{lang}"):
+            return name[:-len(lang) - 1]
+    return name
+
+
+def comparable_sources(origins: dict[str, Iterable[str]]) -> set[str]:
+    """The sources (`source_of`, with the languages of `origins`) that give text in every language
+    of `origins` ({lang: origins})."""
+    sources = [{source_of(o, origins) for o in os} for os in origins.values()]
+    return set.intersection(*sources) if sources else set()
 
 
 @dataclass

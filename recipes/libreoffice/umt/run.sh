@@ -17,7 +17,7 @@ vocab_size=8000         # joint SentencePiece vocabulary (with the start tokens 
 threads=2               # torch threads of every step
 device=cpu              # cpu or cuda: where the models train and translate
 download=downloads      # package cache (local/prepare_mono.sh)
-emb_opts="--dim 100 --epochs 5 --min-count 3"     # train_word_embeddings options
+emb_opts="--dim 100 --epochs 20 --min-count 3"    # train_word_embeddings options (20 epochs: the comparable text is ~0.6M words a language)
 induce_opts="--max-words 20000 --refine-iters 5"  # induce_lexicon options
 init_lexicon=freedict   # lexicon of the first model M(1): freedict or induced
 iterations=3            # back-translation iterations
@@ -170,9 +170,12 @@ if [ $stage -le 2 ] && [ $stop_stage -ge 2 ]; then
 fi
 
 if [ $stage -le 3 ] && [ $stop_stage -ge 3 ]; then
-  stage_banner 3 "Induced lexicon: skip-gram embeddings, Procrustes from identical strings, CSLS refinement"
+  stage_banner 3 "Induced lexicon: skip-gram embeddings of the comparable text, Procrustes from identical strings, CSLS refinement"
+  # Only the text of sources found in both languages (the same packages' catalogues, man pages,
+  # Debian Reference): embeddings of English novels and French man pages do not map onto each other.
+  python -m toolkit.bin.select_comparable_text --src-lang $src --tgt-lang $tgt data/mono exp/lexicon
   for l in $src $tgt; do
-    python -m toolkit.bin.train_word_embeddings $emb_opts --threads $threads data/mono.$l exp/lexicon/vectors.$l
+    python -m toolkit.bin.train_word_embeddings $emb_opts --threads $threads exp/lexicon/text.$l exp/lexicon/vectors.$l
   done
   for pair in "$src $tgt" "$tgt $src"; do
     set -- $pair
