@@ -119,3 +119,7 @@ def test_select_comparable_text_keeps_sources_of_both_languages(tmp_path, capsys
     capsys.readouterr()
     assert cli.run(select_comparable_text.main, [str(tmp_path / "mono"), str(tmp_path / "none")]) == 1
     assert "mono.en.origin" in capsys.readouterr().err and not (tmp_path / "none").exists()
+    # a text and its origins of different lengths: named
+    (tmp_path / "mono.fr.origin").write_text("gimp:gimp.mo\ngimp:gimp.mo\n", encoding="utf-8")
+    assert cli.run(select_comparable_text.main, [str(tmp_path / "mono"), str(tmp_path / "none")]) == 1
+    assert "mono.fr.origin" in capsys.readouterr().err

@@ -16,10 +16,8 @@ from collections import Counter
 
 from toolkit import cli
 from toolkit.errors import InputError, ToolkitError
-from toolkit.io.atomic import atomic_write
 from toolkit.log import get_logger
-from toolkit.text.monolingual import comparable_sources, source_of
-from toolkit.text.parallel import read_lines
+from toolkit.text.monolingual import comparable_sources, read_with_origins, source_of, write_with_origins
 
 _log = get_logger(__name__)
 
@@ -38,13 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     langs = (args.src_lang, args.tgt_lang)
     if langs[0] == langs[1]:
         raise ToolkitError("--src-lang and --tgt-lang must differ")
-    corpora = {}
-    for lang in langs:
-        path = f"{args.in_prefix}.{lang}"
-        text, origin = read_lines(path), read_lines(f"{path}.origin")
-        if len(text) != len(origin):
-            raise InputError(f"{len(origin)} lines, but {path} has {len(text)}", f"{path}.origin")
-        corpora[lang] = list(zip(text, origin))
+    corpora = {lang: read_with_origins(f"{args.in_prefix}.{lang}", f"{args.in_prefix}.{lang}.origin")
+               for lang in langs}
     shared = comparable_sources({lang: (o for _, o in c) for lang, c in corpora.items()})
     if not shared:
         raise InputError(f"no source gives text in both {langs[0]} and {langs[1]}", f"{args.in_prefix}.{langs[0]}.origin")
@@ -52,11 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     for lang, corpus in corpora.items():
         kept = [(s, o) for s, o in corpus if source_of(o, langs) in shared]
         dropped = Counter(source_of(o, langs) for _, o in corpus if source_of(o, langs) not in shared)
-        out = os.path.join(args.out_dir, f"text.{lang}")
-        with atomic_write(out) as f:
-            f.writelines(s + "\n" for s, _ in kept)
-        with atomic_write(out + ".origin") as f:
-            f.writelines(o + "\n" for _, o in kept)
+        write_with_origins(os.path.join(args.out_dir, f"text.{lang}"), kept)
         _log.info("%s: kept %d of %d sentences (%d sources in both languages); dropped %s", lang, len(kept),
                   len(corpus), len(shared), ", ".join(f"{k} {v}" for k, v in dropped.most_common()) or "none")
     return 0

@@ -27,8 +27,8 @@ from toolkit.errors import InputError, ToolkitError
 from toolkit.io.atomic import atomic_write
 from toolkit.log import get_logger
 from toolkit.text.heldout import group_order
-from toolkit.text.monolingual import split_languages, translation_leaks
-from toolkit.text.parallel import read_lines, read_parallel_set
+from toolkit.text.monolingual import read_with_origins, split_languages, translation_leaks, write_with_origins
+from toolkit.text.parallel import read_parallel_set
 
 _log = get_logger(__name__)
 
@@ -49,19 +49,9 @@ def build_parser():
 def _read_mono(prefixes: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for prefix in prefixes:
-        text, origin = read_lines(f"{prefix}.txt"), read_lines(f"{prefix}.origin")
-        if len(text) != len(origin):
-            raise InputError(f"{len(origin)} lines, but {prefix}.txt has {len(text)}", f"{prefix}.origin")
-        for sentence, o in zip(text, origin):
+        for sentence, o in read_with_origins(f"{prefix}.txt", f"{prefix}.origin"):
             out.setdefault(sentence, o)
     return out
-
-
-def _write(path: str, items: list[tuple[str, str]]) -> None:
-    with atomic_write(path) as f:
-        f.writelines(s + "\n" for s, _ in items)
-    with atomic_write(path + ".origin") as f:
-        f.writelines(o + "\n" for _, o in items)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
                              args.pairs)
         dev = set(group_order(side, args.salt + lang)[:args.dev_size])
         train = [(s, o) for s, o in side.items() if s not in dev]
-        _write(os.path.join(args.out_dir, f"mono.{lang}"), train)
-        _write(os.path.join(args.out_dir, f"mono_dev.{lang}"), [(s, o) for s, o in side.items() if s in dev])
+        write_with_origins(os.path.join(args.out_dir, f"mono.{lang}"), train)
+        write_with_origins(os.path.join(args.out_dir, f"mono_dev.{lang}"), [(s, o) for s, o in side.items() if s in dev])
         by_origin = Counter(o.split(":", 1)[0] for _, o in train)
         report["languages"][lang] = {"train": len(train), "dev": len(dev), "by_origin": dict(by_origin.most_common())}
         _log.info("%s: %d training and %d held-out sentences (%s)", lang, len(train), len(dev),

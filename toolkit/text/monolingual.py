@@ -28,13 +28,15 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import InputError, ToolkitError
+from toolkit.io.atomic import atomic_write
 from toolkit.progress import progress
 from toolkit.text.brown import brown_sentences
 from toolkit.text.fortunes import find_fortune_files, fortune_paragraphs, read_fortunes
 from toolkit.text.html_text import find_html_pages, read_html_paragraphs
 from toolkit.text.language_id import FUNCTION_WORDS, guess_language
 from toolkit.text.manpage import find_manpages, manpage_paragraphs, page_kind, read_manpage
+from toolkit.text.parallel import read_lines
 from toolkit.text.sentences import split_sentences
 from toolkit.text.words import words
 
@@ -110,6 +112,24 @@ def half(key: str, salt: str) -> int:
 def document_of(origin: str) -> str:
     """The document id of an origin `NAME:DOCUMENT` (the part after the first colon)."""
     return origin.split(":", 1)[1] if ":" in origin else origin
+
+
+def read_with_origins(text_path: str, origin_path: str) -> list[tuple[str, str]]:
+    """(sentence, origin) of each line of a text file and its origin file (InputError naming the
+    origin file when their line counts differ)."""
+    text, origin = read_lines(text_path), read_lines(origin_path)
+    if len(text) != len(origin):
+        raise InputError(f"{len(origin)} lines, but {text_path} has {len(text)}", origin_path)
+    return list(zip(text, origin))
+
+
+def write_with_origins(path: str, items: Iterable[tuple[str, str]]) -> None:
+    """(sentence, origin) pairs to `path` and `path`.origin, a line each, atomically per file."""
+    items = list(items)
+    with atomic_write(path) as f:
+        f.writelines(s + "\n" for s, _ in items)
+    with atomic_write(path + ".origin") as f:
+        f.writelines(o + "\n" for _, o in items)
 
 
 def source_of(origin: str, langs: Iterable[str]) -> str:
