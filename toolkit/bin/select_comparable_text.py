@@ -2,10 +2,11 @@
 
 IN_PREFIX.<lang> and IN_PREFIX.<lang>.origin (split_monolingual_text's mono.<lang>) are read for
 each of --src-lang and --tgt-lang. An origin `NAME:DOCUMENT` has the source NAME, less a
-`-<lang>` suffix of either language (manpages-en and manpages-fr are both `manpages`). Sentences of a source found
-in one language only (Brown, fortunes) are dropped; the rest go, in order, to OUT_DIR/text.<lang>
-and text.<lang>.origin. Word embeddings for lexicon induction train on these: embeddings of
-texts on different topics are far from isomorphic. The log gives sentences kept and dropped per source.
+`-<lang>` suffix of either language (manpages-en and manpages-fr are both `manpages`).
+Sentences of a source found in one language only (Brown, fortunes) are dropped; the rest go, in
+order, to OUT_DIR/text.<lang> and text.<lang>.origin. Word embeddings for lexicon induction
+train on these: embeddings of texts on different topics are far from isomorphic. The log gives
+the sentences kept and dropped per source.
 
   python -m toolkit.bin.select_comparable_text data/mono exp/lexicon
 """
@@ -40,11 +41,13 @@ def main(argv: list[str] | None = None) -> int:
                for lang in langs}
     shared = comparable_sources({lang: (o for _, o in c) for lang, c in corpora.items()})
     if not shared:
-        raise InputError(f"no source gives text in both {langs[0]} and {langs[1]}", f"{args.in_prefix}.{langs[0]}.origin")
+        raise InputError(f"no source gives text in both {langs[0]} and {langs[1]}",
+                         f"{args.in_prefix}.{langs[0]}.origin")
     os.makedirs(args.out_dir, exist_ok=True)
     for lang, corpus in corpora.items():
-        kept = [(s, o) for s, o in corpus if source_of(o, langs) in shared]
-        dropped = Counter(source_of(o, langs) for _, o in corpus if source_of(o, langs) not in shared)
+        sources = [source_of(o, langs) for _, o in corpus]
+        kept = [item for item, source in zip(corpus, sources) if source in shared]
+        dropped = Counter(source for source in sources if source not in shared)
         write_with_origins(os.path.join(args.out_dir, f"text.{lang}"), kept)
         _log.info("%s: kept %d of %d sentences (%d sources in both languages); dropped %s", lang, len(kept),
                   len(corpus), len(shared), ", ".join(f"{k} {v}" for k, v in dropped.most_common()) or "none")

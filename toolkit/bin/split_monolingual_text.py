@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         dev = set(group_order(side, args.salt + lang)[:args.dev_size])
         train = [(s, o) for s, o in side.items() if s not in dev]
         write_with_origins(os.path.join(args.out_dir, f"mono.{lang}"), train)
-        write_with_origins(os.path.join(args.out_dir, f"mono_dev.{lang}"), [(s, o) for s, o in side.items() if s in dev])
+        write_with_origins(os.path.join(args.out_dir, f"mono_dev.{lang}"),
+                           [(s, o) for s, o in side.items() if s in dev])
         by_origin = Counter(o.split(":", 1)[0] for _, o in train)
         report["languages"][lang] = {"train": len(train), "dev": len(dev), "by_origin": dict(by_origin.most_common())}
         _log.info("%s: %d training and %d held-out sentences (%s)", lang, len(train), len(dev),
