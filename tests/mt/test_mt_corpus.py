@@ -5,8 +5,8 @@ import torch
 
 from toolkit.errors import InputError, ToolkitError
 from toolkit.mt.batching import collate, token_batches
-from toolkit.text.parallel import read_lines, read_parallel_text
 from toolkit.mt.vocab import BOS, EOS, PAD
+from toolkit.text.parallel import read_lines, read_parallel_text
 
 
 def write(path, lines):

@@ -50,6 +50,24 @@ def test_padding_does_not_change_a_sentence_s_outputs():
     torch.testing.assert_close(la[0], lb[0, :3], atol=1e-5, rtol=1e-5)
 
 
+def test_cached_positional_queries_and_keys_follow_the_parameters():
+    model = tiny(decoder_layers=2).eval()
+    src = torch.tensor([[5, 6, 7, EOS]])
+    plan = model.copy_plan(src, torch.tensor([[2, 1, 3, 0]]))
+
+    def logits(grad: bool) -> torch.Tensor:
+        with torch.set_grad_enabled(grad):
+            return model.decode(src, *model.encode(src), *plan).detach()
+
+    torch.testing.assert_close(logits(False), logits(True))  # cached (sliced) = projected in the call
+    first = logits(False)
+    with torch.no_grad():
+        model.layers[1].pos_attn.k_proj.weight.mul_(3.0)  # an optimizer step or load_state_dict does this
+    changed = logits(False)
+    assert not torch.allclose(changed, first)
+    torch.testing.assert_close(changed, logits(True))
+
+
 def test_learns_a_toy_task_with_fertilities():
     # Target: every source token t in 4..9 written fert(t) = 1 + (t % 2) times; the model must learn
     # both the fertilities and the copied tokens (+1).

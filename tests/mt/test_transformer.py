@@ -8,6 +8,7 @@ from toolkit.mt.transformer import (
     TransformerConfig,
     TransformerDecoderLayer,
     load_model,
+    padding_or_none,
     save_model,
     sinusoidal_positions,
 )
@@ -43,6 +44,12 @@ def test_source_padding_does_not_change_the_result():
     alone = m(SRC[1:, :3], TGT_IN[1:, :3])
     batched = m(SRC, TGT_IN)[1:, :3]
     assert torch.allclose(alone, batched, atol=1e-5)
+
+
+def test_padding_or_none():
+    assert padding_or_none(None) is None and padding_or_none(torch.zeros(2, 3, dtype=torch.bool)) is None
+    mask = torch.tensor([[False, False, True]])
+    assert padding_or_none(mask) is mask
 
 
 def test_decoder_is_causal():

@@ -48,6 +48,7 @@ from toolkit.mt.transformer import (
     TransformerConfig,
     TransformerDecoderLayer,
     TransformerEncoder,
+    padding_or_none,
 )
 from toolkit.mt.vocab import PAD
 
@@ -89,6 +90,7 @@ class NonAutoregressiveTransformer(nn.Module):
             for _ in range(c.decoder_layers))
         self.final_norm = nn.LayerNorm(c.d_model) if c.pre_norm else None
         self.input_dropout = nn.Dropout(c.dropout)
+        self._positional_cache: tuple[tuple, list[tuple[torch.Tensor, torch.Tensor]]] | None = None
 
     def init_from_teacher(self, teacher: Transformer) -> None:
         """Copy the teacher's embedding table and encoder (same shapes required)."""
@@ -123,14 +125,30 @@ class NonAutoregressiveTransformer(nn.Module):
                tgt_mask: torch.Tensor) -> torch.Tensor:
         """Logits (B, T, V) of every target position at once."""
         emb = self.embedding.table(src) * self.embedding.scale
-        positions = self.embedding.positions(index.shape[1])
-        x = self.input_dropout(gather_positions(emb, index) + positions)
-        self_pad = ~tgt_mask
-        for layer in self.layers:
-            x = layer(x, memory, pad_mask, causal=False, self_pad_mask=self_pad, positions=positions)
+        T = index.shape[1]
+        x = self.input_dropout(gather_positions(emb, index) + self.embedding.positions(T))
+        self_pad, pad_mask = padding_or_none(~tgt_mask), padding_or_none(pad_mask)
+        for layer, qk in zip(self.layers, self.positional_queries_keys(T)):
+            x = layer(x, memory, pad_mask, causal=False, self_pad_mask=self_pad, positional_qk=qk)
         if self.final_norm is not None:
             x = self.final_norm(x)
         return F.linear(x, self.embedding.table.weight)
+
+    def positional_queries_keys(self, length: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """Per decoder layer, the positional attention's queries and keys (1, H, length, D/H) of positions
+        0..length-1. Outside autograd they depend on the parameters only: they are projected once for
+        all max_positions, again only when a parameter changes (its storage or version) or autocast is
+        switched, and sliced."""
+        positions = self.embedding.positions(length)  # (raises if longer than the model's positions)
+        attentions = [layer.pos_attn for layer in self.layers]
+        if torch.is_grad_enabled():
+            return [a.project_shared(positions) for a in attentions]
+        key = (torch.is_autocast_enabled(positions.device.type),) + tuple(
+            (p.data_ptr(), p._version) for a in attentions for lin in (a.q_proj, a.k_proj) for p in lin.parameters())
+        if self._positional_cache is None or self._positional_cache[0] != key:
+            every = self.embedding.positions(self.config.max_positions)
+            self._positional_cache = (key, [a.project_shared(every) for a in attentions])
+        return [(q[:, :, :length], k[:, :, :length]) for q, k in self._positional_cache[1]]
 
     def loss(self, src: torch.Tensor, tgt: torch.Tensor, fertility: torch.Tensor,
              label_smoothing: float) -> tuple[torch.Tensor, dict]:

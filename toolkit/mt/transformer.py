@@ -84,6 +84,12 @@ def sinusoidal_positions(length: int, dim: int) -> torch.Tensor:
     return out.float()
 
 
+def padding_or_none(pad_mask: torch.Tensor | None) -> torch.Tensor | None:
+    """pad_mask (B, S) True on padding, or None where nothing is padding: attention without a mask
+    gives the same result and takes torch's faster unmasked path (a batch of one sentence)."""
+    return pad_mask if pad_mask is not None and bool(pad_mask.any()) else None
+
+
 class TokenEmbedding(nn.Module):
     """tokens (B, T) -> (B, T, D): embedding * sqrt(D) + sinusoidal position (from `start`), then dropout.
 
@@ -187,11 +193,14 @@ class MultiheadAttention(nn.Module):
 
     def _attend(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None,
                 is_causal: bool) -> torch.Tensor:
-        # Always in float32: under bfloat16 autocast the projections gain (AMX), but torch's CPU
-        # attention kernel is many times slower in bfloat16 than in float32.
+        dropout = self.dropout if self.training else 0.0
+        if not torch.is_autocast_enabled(q.device.type):  # (entering the context below costs as much as a small op)
+            return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=is_causal, dropout_p=dropout)
+        # Under bfloat16 autocast the projections gain (AMX), but torch's CPU attention kernel is
+        # many times slower in bfloat16 than in float32: attention stays in float32.
         with torch.autocast(q.device.type, enabled=False):
             return F.scaled_dot_product_attention(q.float(), k.float(), v.float(), attn_mask=mask, is_causal=is_causal,
-                                                  dropout_p=self.dropout if self.training else 0.0)
+                                                  dropout_p=dropout)
 
 
 class FeedForward(nn.Module):
@@ -247,7 +256,8 @@ class TransformerDecoderLayer(nn.Module):
     forward(x (B, T, D), memory (B, S, D), memory_pad_mask (B, S)) -> (B, T, D). `causal=False` with
     `self_pad_mask` (B, T) is the non-autoregressive use. With `positional_attention`, the layer
     has Gu et al.'s extra sublayer whose queries and keys are the position encodings `positions`
-    (T, D) (projected once per call, not once per sentence) and values the hidden states.
+    (T, D) (projected once per call, not once per sentence; or already projected, `positional_qk`
+    from `MultiheadAttention.project_shared` of `pos_attn`) and values the hidden states.
     `cache` is for incremental (causal) decoding.
     """
 
@@ -265,14 +275,17 @@ class TransformerDecoderLayer(nn.Module):
 
     def forward(self, x: torch.Tensor, memory: torch.Tensor, memory_pad_mask: torch.Tensor | None = None,
                 causal: bool = True, self_pad_mask: torch.Tensor | None = None, positions: torch.Tensor | None = None,
-                cache: dict[str, torch.Tensor] | None = None) -> torch.Tensor:
+                cache: dict[str, torch.Tensor] | None = None,
+                positional_qk: tuple[torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
         x = self.self_res(x, lambda h: self.self_attn(h, h, h, key_padding_mask=self_pad_mask, causal=causal,
                                                       cache=cache, cache_prefix="self_"))
         if self.pos_attn is not None:
-            if positions is None:
-                raise ToolkitError("a layer with positional attention needs the position encodings")
-            qk = self.pos_attn.project_shared(positions)
-            x = self.pos_res(x, lambda h: self.pos_attn.attend_shared(qk, h, key_padding_mask=self_pad_mask))
+            if positional_qk is None:
+                if positions is None:
+                    raise ToolkitError("a layer with positional attention needs the position encodings")
+                positional_qk = self.pos_attn.project_shared(positions)
+            x = self.pos_res(x, lambda h: self.pos_attn.attend_shared(positional_qk, h,
+                                                                      key_padding_mask=self_pad_mask))
         x = self.cross_res(x, lambda h: self.cross_attn(h, memory, memory, key_padding_mask=memory_pad_mask,
                                                         cache=cache, static_kv=True, cache_prefix="cross_"))
         return self.ffn_res(x, self.ffn)
@@ -293,8 +306,9 @@ class TransformerEncoder(nn.Module):
     def forward(self, src: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         pad_mask = src.eq(PAD)
         x = self.embedding(src)
+        attn_mask = padding_or_none(pad_mask)
         for layer in self.layers:
-            x = layer(x, pad_mask)
+            x = layer(x, attn_mask)
         if self.final_norm is not None:
             x = self.final_norm(x)
         return x, pad_mask
@@ -321,6 +335,7 @@ class TransformerDecoder(nn.Module):
         if cache is not None and "self_k" in cache[0]:
             start = cache[0]["self_k"].shape[2]
         x = self.embedding(tgt_in, start)
+        memory_pad_mask = padding_or_none(memory_pad_mask)
         for i, layer in enumerate(self.layers):
             x = layer(x, memory, memory_pad_mask, causal=True, cache=None if cache is None else cache[i])
         if self.final_norm is not None:
