@@ -191,7 +191,7 @@ def test_benchmark_and_results(recipe):
     ar = json.loads((exp / "ar" / "bench_beam2.json").read_text())["latency_ms"]
     assert results["nat"]["speedup"] == pytest.approx(ar / bench["latency_ms"])
     assert results["nat"]["speedup_source"] == "separate runs"
-    assert results["nat_npd5"]["speedup_source"] == "same run"
+    assert results["nat_npd5"]["speedup_source"] == "same run" and results["nat_npd5"]["block"] == 50
     assert results["nat_npd5"]["speedup"] == pytest.approx(npd_bench["speedup"])
     assert results["nat_npd5"]["peer_latency_ms"] == pytest.approx(peer["latency_ms"])
     assert results["ar_beam2"]["lenpen"] == float(chosen) and 0 < results["nat"]["brevity_penalty"] <= 1
@@ -212,3 +212,7 @@ def test_batch1_latency_alternates_the_systems():
     # one warm-up sentence each, then the two in turn, the order reversed on odd sentences
     assert calls == [(0, 1), (1, 1), (0, 1), (1, 1), (1, 2), (0, 2), (0, 3), (1, 3)]
     assert len(times) == 2 and all(t >= 0 for t in times)
+    # in blocks of two sentences: the block [1, 2] system first, then [3] peer first
+    calls.clear()
+    mt_benchmark.batch1_latency(searches, [[1], [2], [3]], block=2)
+    assert calls == [(0, 1), (1, 1), (0, 1), (0, 2), (1, 1), (1, 2), (1, 3), (0, 3)]

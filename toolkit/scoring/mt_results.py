@@ -10,7 +10,8 @@ System keys and where their numbers come from (NAME is the decoding's name, SET 
 Each system gets test `bleu`, `chrf` and `brevity_penalty`, `dev_bleu`, `latency_ms`,
 `sents_per_s`, `speedup` and `throughput_speedup` where those files exist. The speed-ups are
 those of the benchmark when it measured ar_beam<B> as its peer in the same run (mt_benchmark
---peer; `speedup_source` "same run", and `peer_latency_ms`); otherwise the ratios of
+--peer; `speedup_source` "same run", `peer_latency_ms`, and `block`, the sentences each took in
+its turn); otherwise the ratios of
 ar_beam<B>'s own benchmark figures to the system's (`speedup_source` "separate runs");
 ar_beam<B> also its `lenpen`, the length penalty chosen on dev (exp/ar/lenpen, from the scored
 exp/ar/decode_beam<B>_dev_lenpen<X> decodings, which RESULTS.md lists); nat_npd<S> the length
@@ -62,6 +63,7 @@ def collect_mt_results(recipe_dir: str | os.PathLike, beam: int, npd_samples: li
             if "peer" in speed:
                 entry["peer_latency_ms"] = speed["peer"]["latency_ms"]
                 entry["speedup_source"] = "same run"
+                entry["block"] = speed.get("block", 1)  # (benchmarks before --block took turns sentence by sentence)
         results[key] = entry
     for key, path in [(f"ar_beam{beam}", exp / "ar" / "lenpen")] + [(f"nat_npd{s}", exp / "nat" / "npd_lenpen")
                                                                       for s in npd_samples]:
@@ -130,8 +132,8 @@ def results_markdown(results: dict[str, dict], commands: list[str], stats_md: st
     out += ["## Systems (test set; BLEU and chrF2 by sacrebleu on detokenized text)", "",
             "Latency: mean per sentence at batch size 1 over the whole test set; throughput: sentences/s at",
             f"batch size 64. Speed-ups are against ar_beam{beam}: measured side by side in the system's own benchmark",
-            "run (`same run`: the two translate each sentence in turn) or, without a peer in that run, the",
-            "ratio to ar_beam's separate benchmark. BP: BLEU's brevity penalty.", "",
+            "run (`same run`: the two take turns on blocks of consecutive sentences, results.json's `block`) or,",
+            "without a peer in that run, the ratio to ar_beam's separate benchmark. BP: BLEU's brevity penalty.", "",
             f"| system | test BLEU | test chrF2 | BP | dev BLEU | latency ms | ar_beam{beam} ms, same run | speed-up | "
             "sentences/s | speed-up (batch 64) | speed-ups from |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]

@@ -222,8 +222,9 @@ fi
 if [ $stage -le 8 ] && [ $stop_stage -ge 8 ]; then
   stage_banner 8 "Benchmark on test: latency at batch size 1 and throughput at batch size 64, each NAT side by side with the teacher's beam"
   bench() { local out=$1; shift; python -m toolkit.bin.mt_benchmark --num-threads $threads "$@" $spm data/test.$src $out; }
-  # Every NAT benchmark measures the teacher's beam search in the same run as its peer, sentence
-  # by sentence in turn, so that the speed-ups do not depend on the machine's load between runs.
+  # Every NAT benchmark measures the teacher's beam search in the same run as its peer, the two
+  # taking turns on blocks of sentences, so that the speed-ups do not depend on the machine's
+  # load between runs.
   peer="--peer $ar/model_avg.pt --peer-beam $beam --peer-lenpen $(cat $ar/lenpen)"
   bench $ar/bench_beam$beam.json --beam $beam --lenpen $(cat $ar/lenpen) $ar/model_avg.pt
   bench $ar/bench_greedy.json --beam 1 $peer $ar/model_avg.pt
