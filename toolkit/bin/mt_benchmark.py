@@ -14,8 +14,9 @@ load or clock change on the machine affects both; its throughput run follows the
 speed-ups are then ratios of figures measured side by side, not of separate runs. A block is
 long so that each system is timed warm, as it runs when deployed: taking turns sentence by
 sentence (--block 1) charges each system the refill of the caches the other has just used,
-most heavily the faster one (on the libreoffice test set, 2 threads, the NAT's latency rose
-from 7.2 to 7.9 ms, the AR beam's from 66.8 to 69.3 ms).
+most heavily the faster one (every third sentence of the libreoffice test set, 2 threads, four
+runs each: against blocks of 30, the NAT's mean latency rose from 7.2 to 7.9 ms, the AR beam's
+from 66.8 to 69.3 ms).
 OUTPUT (JSON): {latency_ms, sents_per_s, sentences, batch_size, threads, system options}, and
 with --peer also {peer: {model, beam, lenpen, latency_ms, sents_per_s}, speedup (peer latency /
 latency), throughput_speedup (sents_per_s / peer's)}.
