@@ -107,7 +107,6 @@ def main(argv: list[str] | None = None) -> int:
               "batch_size": args.batch_size, "threads": args.num_threads, **system}
     if args.peer:
         result["block"] = args.block
-    if args.peer:
         result["peer"] = {"model": args.peer, "beam": args.peer_beam, "lenpen": args.peer_lenpen,
                           "latency_ms": 1000 * latency[1], "sents_per_s": throughput[1]}
         result["speedup"] = latency[1] / latency[0]
