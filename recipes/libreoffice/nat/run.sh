@@ -31,7 +31,7 @@ lenpens="1.0 1.5 2.0"   # length normalisation exponents tried on dev; the best 
 distill_batch=256       # sentences per batch when the teacher translates the training sources
 nat_opts="--max-updates 400 --warmup-updates 100 --lr 1e-3 --bf16"   # every NAT's training (nat_train options)
 npd_samples="10 100"    # noisy parallel decoding sample counts
-npd_lenpens="0 0.5 1.0 1.5"  # length normalisation of NPD's rescoring tried on dev with the first sample
+npd_lenpens="0 0.5 1.0 1.5 2.0 2.5"  # length normalisation of NPD's rescoring tried on dev with the first sample
                         #   count; the best (exp/nat/npd_lenpen) is used by every NPD decoding
 # End configuration section.
 
