@@ -16,6 +16,9 @@ totgauss=1000       # target number of Gaussians
 power=0.25          # exponent of the occupancy in allocating Gaussians to pdfs
 boost_silence=1.0   # multiply the silence phones' likelihoods by this in realigning (Kaldi's wsj uses 1.25)
 realign_iters="1 2 3 4 5 6 7 8 9 10 12 14 16 18 20 23 26 29 32 35 38"
+initial_beam=6      # beam of the first realignment, from the weak flat-start model
+regular_beam=10     # beam of the later realignments
+retry_beam=40       # beam of the second try when an utterance reaches no final state
 feat_opts="--cmvn --delta-order 2"   # feature pipeline: per-speaker CMN, deltas
 feature_cache=true  # keep each job's features in <dir>/feats.JOB.cache between iterations (deleted at the end)
 # End configuration section.
@@ -29,7 +32,8 @@ if [ $# -ne 3 ]; then
   cat >&2 <<EOU
 Usage: $0 [options] <data-dir> <lang-dir> <exp-dir>
  e.g.: $0 --nj 2 data/train data/lang exp/mono
-Options: --cmd --nj --num-iters --totgauss --max-iter-inc --power --realign-iters --boost-silence --feat-opts --feature-cache --stage
+Options: --cmd --nj --num-iters --totgauss --max-iter-inc --power --realign-iters --initial-beam --regular-beam
+         --retry-beam --boost-silence --feat-opts --feature-cache --stage
 EOU
   exit 1
 fi
@@ -77,14 +81,14 @@ if [ $stage -le 0 ]; then
 fi
 
 silphones=$(cat "$lang/phones/silence.csl")
-beam=6  # the first realignment, from a weak model, uses a narrow beam; then 10
+beam=$initial_beam
 x=1
 while [ $x -lt $num_iters ]; do
   if [ $stage -le $x ]; then
     accumulated=false
     if echo " $realign_iters " | grep -q " $x "; then
       $cmd JOB=1:$nj "$dir/log/align.$x.JOB.log" \
-        python -m toolkit.bin.gmm_align $job_feat_opts --beam $beam --retry-beam $((beam * 4)) --acc "$dir/$x.JOB.acc" \
+        python -m toolkit.bin.gmm_align $job_feat_opts --beam $beam --retry-beam $retry_beam --acc "$dir/$x.JOB.acc" \
           --boost-silence $boost_silence --silence-phones "$silphones" \
           "$dir/$x.mdl" "$dir/fsts.JOB.ark" "$sdata/JOB" "$dir/ali.JOB.ark"
       accumulated=true
@@ -93,7 +97,7 @@ while [ $x -lt $num_iters ]; do
       --accumulated $accumulated "$sdata" "$dir" $x
   fi
   [ $x -le $max_iter_inc ] && numgauss=$((numgauss + incgauss))
-  beam=10
+  beam=$regular_beam
   x=$((x + 1))
 done
 
