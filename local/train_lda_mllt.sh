@@ -75,7 +75,9 @@ if [ $stage -le -2 ]; then
   init_tree_model.sh --cmd "$cmd" --nj $nj --num-leaves $num_leaves --tree-opts "$tree_opts" \
     --feat-opts "$splice_opts --transform $dir/0.mat $cache_opts" "$data" "$lang" "$alidir" "$dir"
 fi
-numgauss=$(python -m toolkit.bin.gmm_info "$dir/1.mdl" | awk '$1 == "gaussians" {print $2}')
+# As Kaldi, the Gaussian count grows from --num-leaves (at most --tot-gauss), not from the leaves
+# the tree reached: a tree that stops short gets several Gaussians per leaf in the first update.
+numgauss=$(( num_leaves < tot_gauss ? num_leaves : tot_gauss ))
 incgauss=$(( (tot_gauss - numgauss) / max_iter_inc ))
 [ $incgauss -ge 0 ] || incgauss=0
 
