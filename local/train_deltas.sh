@@ -14,6 +14,7 @@ tot_gauss=10000     # target number of Gaussians
 num_iters=35        # training iterations
 max_iter_inc=25     # the Gaussian count grows until this iteration
 power=0.25          # exponent of the occupancy in allocating Gaussians to pdfs
+seed=0              # seed of the mixing-up perturbations (vary it to measure run-to-run spread)
 realign_iters="10 20 30"
 beam=10
 retry_beam=40
@@ -33,7 +34,7 @@ if [ $# -ne 4 ]; then
 Usage: $0 [options] <data-dir> <lang-dir> <ali-dir> <exp-dir>
  e.g.: $0 --num-leaves 2000 --tot-gauss 10000 data/train data/lang exp/mono_ali exp/tri1
 Options: --cmd --nj --num-leaves --tot-gauss --num-iters --max-iter-inc --power --realign-iters
-         --beam --retry-beam --boost-silence --tree-opts --feat-opts --feature-cache --stage
+         --beam --retry-beam --boost-silence --tree-opts --feat-opts --feature-cache --seed --stage
 EOU
   exit 1
 fi
@@ -73,7 +74,7 @@ while [ $x -lt $num_iters ]; do
       accumulated=true
     fi
     update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$job_feat_opts" --mix-up $numgauss --power $power \
-      --accumulated $accumulated "$sdata" "$dir" $x
+      --est-opts "--seed $seed" --accumulated $accumulated "$sdata" "$dir" $x
   fi
   [ $x -le $max_iter_inc ] && numgauss=$((numgauss + incgauss))
   x=$((x + 1))

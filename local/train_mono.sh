@@ -14,6 +14,7 @@ num_iters=40        # training iterations
 max_iter_inc=30     # the Gaussian count grows until this iteration
 totgauss=1000       # target number of Gaussians
 power=0.25          # exponent of the occupancy in allocating Gaussians to pdfs
+seed=0              # seed of the mixing-up perturbations (vary it to measure run-to-run spread)
 boost_silence=1.0   # multiply the silence phones' likelihoods by this in realigning (Kaldi's wsj uses 1.25)
 realign_iters="1 2 3 4 5 6 7 8 9 10 12 14 16 18 20 23 26 29 32 35 38"
 initial_beam=6      # beam of the first realignment, from the weak flat-start model
@@ -33,7 +34,7 @@ if [ $# -ne 3 ]; then
 Usage: $0 [options] <data-dir> <lang-dir> <exp-dir>
  e.g.: $0 --nj 2 data/train data/lang exp/mono
 Options: --cmd --nj --num-iters --totgauss --max-iter-inc --power --realign-iters --initial-beam --regular-beam
-         --retry-beam --boost-silence --feat-opts --feature-cache --stage
+         --retry-beam --boost-silence --feat-opts --feature-cache --seed --stage
 EOU
   exit 1
 fi
@@ -77,7 +78,7 @@ if [ $stage -le 0 ]; then
   log "Estimating from the equal alignments"
   # The first update may leave Gaussians with little data: a lower occupancy floor, as Kaldi.
   update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$job_feat_opts" --mix-up $numgauss --power $power \
-    --est-opts "--min-gaussian-occupancy 3" "$sdata" "$dir" 0
+    --est-opts "--seed $seed --min-gaussian-occupancy 3" "$sdata" "$dir" 0
 fi
 
 silphones=$(cat "$lang/phones/silence.csl")
@@ -94,7 +95,7 @@ while [ $x -lt $num_iters ]; do
       accumulated=true
     fi
     update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$job_feat_opts" --mix-up $numgauss --power $power \
-      --accumulated $accumulated "$sdata" "$dir" $x
+      --est-opts "--seed $seed" --accumulated $accumulated "$sdata" "$dir" $x
   fi
   [ $x -le $max_iter_inc ] && numgauss=$((numgauss + incgauss))
   beam=$regular_beam

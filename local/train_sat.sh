@@ -19,6 +19,7 @@ tot_gauss=10000     # target number of Gaussians
 num_iters=35        # training iterations
 max_iter_inc=25     # the Gaussian count grows until this iteration
 power=0.25          # exponent of the occupancy in allocating Gaussians to pdfs
+seed=0              # seed of the mixing-up perturbations (vary it to measure run-to-run spread)
 realign_iters="10 20 30"
 fmllr_iters="2 4 6 12"
 silence_weight=0.0  # weight of silence frames in the fMLLR statistics
@@ -39,7 +40,7 @@ if [ $# -ne 4 ]; then
 Usage: $0 [options] <data-dir> <lang-dir> <ali-dir> <exp-dir>
  e.g.: $0 --num-leaves 2500 --tot-gauss 15000 data/train data/lang exp/tri2_ali exp/tri3
 Options: --cmd --nj --num-leaves --tot-gauss --num-iters --max-iter-inc --power --realign-iters --boost-silence --fmllr-iters
-         --silence-weight --beam --retry-beam --tree-opts --feature-cache --stage
+         --silence-weight --beam --retry-beam --tree-opts --feature-cache --seed --stage
 EOU
   exit 1
 fi
@@ -113,7 +114,7 @@ while [ $x -lt $num_iters ]; do
     accumulated=false
     [ ${#acc_opts[@]} -gt 0 ] && accumulated=true
     update_gmm.sh --cmd "$cmd" --nj $nj --feat-opts "$sat_opts" --mix-up $numgauss --power $power \
-      --accumulated $accumulated "$sdata" "$dir" $x
+      --est-opts "--seed $seed" --accumulated $accumulated "$sdata" "$dir" $x
   fi
   [ $x -le $max_iter_inc ] && numgauss=$((numgauss + incgauss))
   x=$((x + 1))

@@ -35,6 +35,7 @@ dnn_gmm=tri3          # the GMM system whose tied states, alignments and feature
 dnn_layers=4          # hidden layers of the DNNs
 dnn_dim=1024          # units per hidden layer
 dnn_opts=             # further options of local/train_dnn.sh
+train_seed=0          # seed of training's random draws (GMM mixing-up, DNN weights and batches, RBMs)
 # kaldi-decoder's lattice decoder has no --max-active: a narrower beam. The LM-weight grid goes to 22
 # (Kaldi's scoring stops at 17): tri1 and tri2 chose 17, its top, and tri1 then chooses 18 (RESULTS.md).
 decode_opts="--beam 11 --lattice-beam 5 --max-lmwt 22"
@@ -52,6 +53,7 @@ Options (defaults in the configuration section of $0):
   --tri1-leaves N --tri1-gauss N --tri2-leaves N --tri2-gauss N --tri3-leaves N --tri3-gauss N
                              sizes of the triphone systems
   --dnn-gmm tri3|tri2 --dnn-layers N --dnn-dim N --dnn-opts \"...\"   the DNNs
+  --train-seed N             seed of the training runs' random draws (run-to-run spread)
   --decode-opts \"...\"       options of every decoding (beams)"
 
 printf -v cmdline " %q" "$@"; cmdline="$0${*:+$cmdline}"  # quoted: the line can be run again
@@ -108,7 +110,7 @@ fi
 if [ $stage -le 4 ] && [ $stop_stage -ge 4 ]; then
   stage_banner 4 "Monophone GMM-HMM on a $mono_utts-utterance subset"
   python -m toolkit.bin.subset_data_dir --first $mono_utts data/train data/train_mono
-  train_mono.sh --cmd "$train_cmd" --nj $nj data/train_mono data/lang exp/mono
+  train_mono.sh --cmd "$train_cmd" --seed $train_seed --nj $nj data/train_mono data/lang exp/mono
 fi
 
 if [ $stage -le 5 ] && [ $stop_stage -ge 5 ]; then
@@ -123,7 +125,7 @@ fi
 
 if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
   stage_banner 7 "tri1: triphones on deltas"
-  train_deltas.sh --cmd "$train_cmd" --nj $nj --num-leaves $tri1_leaves --tot-gauss $tri1_gauss \
+  train_deltas.sh --cmd "$train_cmd" --seed $train_seed --nj $nj --num-leaves $tri1_leaves --tot-gauss $tri1_gauss \
     data/train data/lang exp/mono_ali exp/tri1
 fi
 
@@ -139,7 +141,7 @@ fi
 
 if [ $stage -le 10 ] && [ $stop_stage -ge 10 ]; then
   stage_banner 10 "tri2: LDA+MLLT triphones"
-  train_lda_mllt.sh --cmd "$train_cmd" --nj $nj --num-leaves $tri2_leaves --tot-gauss $tri2_gauss \
+  train_lda_mllt.sh --cmd "$train_cmd" --seed $train_seed --nj $nj --num-leaves $tri2_leaves --tot-gauss $tri2_gauss \
     data/train data/lang exp/tri1_ali exp/tri2
 fi
 
@@ -155,7 +157,7 @@ fi
 
 if [ $stage -le 13 ] && [ $stop_stage -ge 13 ]; then
   stage_banner 13 "tri3: speaker adaptive training (fMLLR) on the LDA+MLLT features"
-  train_sat.sh --cmd "$train_cmd" --nj $nj --num-leaves $tri3_leaves --tot-gauss $tri3_gauss \
+  train_sat.sh --cmd "$train_cmd" --seed $train_seed --nj $nj --num-leaves $tri3_leaves --tot-gauss $tri3_gauss \
     data/train data/lang exp/tri2_ali exp/tri3
 fi
 
@@ -193,7 +195,7 @@ fi
 
 if [ $stage -le 17 ] && [ $stop_stage -ge 17 ]; then
   stage_banner 17 "DNN from random weights on $dnn_gmm's tied states"
-  train_dnn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
+  train_dnn.sh --cmd "$train_cmd" --seed $train_seed --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
     $feats/train ${gmm}_ali exp/dnn
 fi
 
@@ -205,9 +207,9 @@ fi
 
 if [ $stage -le 19 ] && [ $stop_stage -ge 19 ]; then
   stage_banner 19 "DBN pretraining (a stack of RBMs, CD-1), then the same DNN from it"
-  pretrain_dbn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim \
+  pretrain_dbn.sh --cmd "$train_cmd" --seed $train_seed --hidden-layers $dnn_layers --hidden-dim $dnn_dim \
     $feats/train exp/dnn_dbn/pretrain
-  train_dnn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
+  train_dnn.sh --cmd "$train_cmd" --seed $train_seed --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
     --dbn exp/dnn_dbn/pretrain/final.dbn $feats/train ${gmm}_ali exp/dnn_dbn
   decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$test_sets" --decode-opts "$decode_opts" \
     --graph-dir $gmm/graph --data-root $feats data/lang_test exp/dnn_dbn

@@ -36,6 +36,7 @@ tri3_gauss=5000       # Gaussians of tri3 (SAT)
 dnn_layers=4          # hidden layers of the DNNs
 dnn_dim=512           # units per hidden layer (Kaldi's nnet1 reference: 4 x 512)
 dnn_opts=             # further options of local/train_dnn.sh, e.g. "--activation relu"
+train_seed=0          # seed of training's random draws (GMM mixing-up, DNN weights and batches, RBMs)
 dnn_realign=false     # true: stage 20 realigns the training data with the DNN and trains it again (dnn_realigned)
 # End configuration section.
 
@@ -51,6 +52,7 @@ Options (defaults in the configuration section of $0):
   --tri1-leaves N --tri1-gauss N   size of tri1
   --num-leaves N --tri2-gauss N --tri3-gauss N   sizes of tri2 and tri3
   --dnn-layers N --dnn-dim N --dnn-opts \"...\"   the DNNs
+  --train-seed N             seed of the training runs' random draws (run-to-run spread)
   --dnn-realign true|false   stage 20: the DNN's own alignments as targets of a second DNN"
 
 printf -v cmdline " %q" "$@"; cmdline="$0${*:+$cmdline}"  # quoted: the line can be run again
@@ -120,7 +122,7 @@ fi
 
 if [ $stage -le 4 ] && [ $stop_stage -ge 4 ]; then
   stage_banner 4 "Monophone GMM-HMM (flat start)"
-  train_mono.sh --cmd "$train_cmd" --nj $nj data/train data/lang exp/mono
+  train_mono.sh --cmd "$train_cmd" --seed $train_seed --nj $nj data/train data/lang exp/mono
 fi
 
 if [ $stage -le 5 ] && [ $stop_stage -ge 5 ]; then
@@ -135,7 +137,7 @@ fi
 
 if [ $stage -le 7 ] && [ $stop_stage -ge 7 ]; then
   stage_banner 7 "tri1: triphones on deltas (decision tree from the monophone alignments)"
-  train_deltas.sh --cmd "$train_cmd" --nj $nj --num-leaves $tri1_leaves --tot-gauss $tri1_gauss \
+  train_deltas.sh --cmd "$train_cmd" --seed $train_seed --nj $nj --num-leaves $tri1_leaves --tot-gauss $tri1_gauss \
     data/train data/lang exp/mono_ali exp/tri1
 fi
 
@@ -151,7 +153,7 @@ fi
 
 if [ $stage -le 10 ] && [ $stop_stage -ge 10 ]; then
   stage_banner 10 "tri2: LDA+MLLT triphones"
-  train_lda_mllt.sh --cmd "$train_cmd" --nj $nj --num-leaves $num_leaves --tot-gauss $tri2_gauss \
+  train_lda_mllt.sh --cmd "$train_cmd" --seed $train_seed --nj $nj --num-leaves $num_leaves --tot-gauss $tri2_gauss \
     data/train data/lang exp/tri1_ali exp/tri2
 fi
 
@@ -167,7 +169,7 @@ fi
 
 if [ $stage -le 13 ] && [ $stop_stage -ge 13 ]; then
   stage_banner 13 "tri3: speaker adaptive training (fMLLR) on the LDA+MLLT features"
-  train_sat.sh --cmd "$train_cmd" --nj $nj --num-leaves $num_leaves --tot-gauss $tri3_gauss \
+  train_sat.sh --cmd "$train_cmd" --seed $train_seed --nj $nj --num-leaves $num_leaves --tot-gauss $tri3_gauss \
     data/train data/lang exp/tri2_ali exp/tri3
 fi
 
@@ -194,7 +196,7 @@ fi
 
 if [ $stage -le 17 ] && [ $stop_stage -ge 17 ]; then
   stage_banner 17 "DNN from random weights on tri3's tied states (cross-entropy, newbob)"
-  train_dnn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
+  train_dnn.sh --cmd "$train_cmd" --seed $train_seed --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
     data-fmllr-tri3/train exp/tri3_ali exp/dnn
 fi
 
@@ -206,9 +208,9 @@ fi
 
 if [ $stage -le 19 ] && [ $stop_stage -ge 19 ]; then
   stage_banner 19 "DBN pretraining (a stack of RBMs, CD-1), then the same DNN from it"
-  pretrain_dbn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim \
+  pretrain_dbn.sh --cmd "$train_cmd" --seed $train_seed --hidden-layers $dnn_layers --hidden-dim $dnn_dim \
     data-fmllr-tri3/train exp/dnn_dbn/pretrain
-  train_dnn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
+  train_dnn.sh --cmd "$train_cmd" --seed $train_seed --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
     --dbn exp/dnn_dbn/pretrain/final.dbn data-fmllr-tri3/train exp/tri3_ali exp/dnn_dbn
   decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$eval_sets" --graph-dir exp/tri3/graph \
     --data-root data-fmllr-tri3 data/lang_test exp/dnn_dbn
@@ -217,7 +219,7 @@ fi
 if $dnn_realign && [ $stage -le 20 ] && [ $stop_stage -ge 20 ]; then
   stage_banner 20 "DNN realignment: the training data aligned with the DNN, the same DNN trained on those targets"
   align_nnet.sh --cmd "$train_cmd" --nj $nj data-fmllr-tri3/train data/lang exp/dnn exp/dnn_ali
-  train_dnn.sh --cmd "$train_cmd" --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
+  train_dnn.sh --cmd "$train_cmd" --seed $train_seed --hidden-layers $dnn_layers --hidden-dim $dnn_dim $dnn_opts \
     data-fmllr-tri3/train exp/dnn_ali exp/dnn_realigned
   decode_system.sh --cmd "$decode_cmd" --nj $nj --sets "$eval_sets" --graph-dir exp/tri3/graph \
     --data-root data-fmllr-tri3 data/lang_test exp/dnn_realigned
