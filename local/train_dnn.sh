@@ -8,7 +8,8 @@
 # transition model and tree), feat_opts, train_summary.json, train_seconds (a resumed training's
 # include its earlier invocations'; with --dbn, plus the pretraining's <dbn-dir>/train_seconds),
 # logs in <dir>/log.
-# Rerunning resumes after the last finished epoch (delete <dir> to start again).
+# Rerunning resumes after the last finished epoch; if the features, targets or network changed it
+# trains again from the start (the earlier epochs are discarded, the log says why).
 
 # Begin configuration section.
 cmd=run_local.sh

@@ -98,3 +98,25 @@ def test_network_file_round_trip_and_refusal(tmp_path):
     (tmp_path / "bad.nnet").write_bytes(b"not a network")
     with pytest.raises(InputError, match="bad.nnet"):
         load_network(tmp_path / "bad.nnet")
+
+
+def test_a_state_saved_with_another_setup_is_discarded_not_resumed(tmp_path, caplog):
+    torch.set_num_threads(1)
+    net, train, cv, schedule = _setup(tmp_path, max_epochs=2)
+    setup = {"network": [3, 16, 16, 4], "train": train.digest(), "cv": cv.digest()}
+    train_newbob(net, train, cv, schedule, tmp_path / "dnn", batch_size=32, setup=setup)
+    # The same setup: nothing left to do, the finished training is resumed as it is.
+    net, train, cv, schedule = _setup(tmp_path, max_epochs=2)
+    _, again = train_newbob(net, train, cv, schedule, tmp_path / "dnn", batch_size=32, setup=setup)
+    assert again["earlier_seconds"] > 0.0
+    # New targets (the GMM system was retrained): the old epochs are discarded, training starts over.
+    other = SplicedFrames([(u, f, (y + 1) % 4) for u, f, y in _data(0)], 1, 1)
+    assert other.digest() != train.digest()
+    net, _, cv, schedule = _setup(tmp_path, max_epochs=1)
+    with caplog.at_level("WARNING"):
+        _, fresh = train_newbob(net, other, cv, schedule, tmp_path / "dnn", batch_size=32,
+                                setup={**setup, "train": other.digest()})
+    assert fresh["earlier_seconds"] == 0.0 and fresh["epochs"] == 1
+    assert "another train" in caplog.text and "dnn/train_state.json" in caplog.text
+    assert sorted(p.name for p in (tmp_path / "dnn/nnet").iterdir()) == ["epoch0.nnet", "epoch1.nnet"]
+    assert json.loads((tmp_path / "dnn/train_state.json").read_text())["setup"]["train"] == other.digest()

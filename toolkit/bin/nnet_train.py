@@ -13,9 +13,11 @@ improvement falls below --start-halving-impr, stop once it then falls below
 OUT_DIR receives final.nnet, ali_train_pdf.counts (the pdf counts of ALI_DIR's alignments,
 whose priors decoding divides by), final.mdl (ALI_DIR's, for the transition model and
 tree), nnet/epoch<N>.nnet, train_state.json (rerunning resumes after the last finished
-epoch) and train_summary.json (epochs, losses, frame accuracies, frames per second, and
-the forward/backward GFLOP/s against the machine's fp32 matrix peak measured in this run,
-and against its bfloat16 peak when that was measured).
+epoch; if the features, targets, network, initialisation or step options changed, the
+earlier epochs are discarded and training starts again) and train_summary.json (epochs,
+losses, frame accuracies, frames per second, and the forward/backward GFLOP/s against the
+machine's fp32 matrix peak measured in this run, and against its bfloat16 peak when that
+was measured).
 
 --precision bf16 runs the training's forward passes under bfloat16 autocast (the affine
 layers' products and their gradients in bfloat16; parameters, updates, loss and the
@@ -29,10 +31,12 @@ peak is at least twice the fp32 one.
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import os
 import shutil
 import time
+from dataclasses import asdict
 
 import torch
 
@@ -135,9 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         _log.info("--precision auto: training in %s", used)
     schedule = NewbobSchedule(args.learning_rate, args.start_halving_impr, args.end_halving_impr, args.halving_factor,
                               args.min_epochs, args.max_epochs)
+    # What the epochs' networks depend on: a saved state with another setup is not resumed.
+    setup = {"network": asdict(config), "seed": args.seed, "train": train.digest(), "cv": cv.digest(),
+             "init_dbn": hashlib.sha256(open(args.init_dbn, "rb").read()).hexdigest() if args.init_dbn else None,
+             "step": {"learning_rate": args.learning_rate, "batch_size": args.batch_size, "momentum": args.momentum,
+                      "l2": args.l2}}
     best, summary = train_newbob(net, train, cv, schedule, args.out_dir, batch_size=args.batch_size,
                                  momentum=args.momentum, l2=args.l2, seed=args.seed, peak_gflops=peaks[used],
-                                 bf16=used == "bf16")
+                                 bf16=used == "bf16", setup=setup)
     save_network(os.path.join(args.out_dir, "final.nnet"), best)
     # Other work on the machine lowers a measurement, never raises it: take the better of two.
     after = _measure_peaks(dtypes, args.num_threads, " again after training")

@@ -7,6 +7,7 @@ minibatch gathers its windows by index arithmetic. A window is exactly what
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -54,6 +55,14 @@ class SplicedFrames:
         self.targets = torch.from_numpy(np.concatenate(targets)) if targets else None
         self.offsets = torch.arange(-left, right + 1)
         self.dim = dim
+
+    def digest(self) -> str:
+        """SHA-256 of the frames, their targets and the splice contexts (what training on them depends on)."""
+        h = hashlib.sha256(f"{self.left} {self.right} {self.dim}".encode())
+        for t in (self.store, self.centres, self.targets):
+            if t is not None:
+                h.update(np.ascontiguousarray(t.numpy()))
+        return h.hexdigest()
 
     @property
     def num_frames(self) -> int:

@@ -91,8 +91,9 @@ def evaluate(net: Dnn, frames: SplicedFrames, batch_size: int = 4096) -> EpochSt
 
 def train_newbob(net: Dnn, train: SplicedFrames, cv: SplicedFrames, schedule: NewbobSchedule, out_dir: str | os.PathLike,
                  *, batch_size: int = 256, momentum: float = 0.0, l2: float = 0.0, seed: int = 0,
-                 peak_gflops: float | None = None, bf16: bool = False) -> tuple[Dnn, dict]:
-    """Train until the schedule stops; returns (best network, summary). Resumes from OUT_DIR/train_state.json.
+                 peak_gflops: float | None = None, bf16: bool = False, setup: dict | None = None) -> tuple[Dnn, dict]:
+    """Train until the schedule stops; returns (best network, summary). Resumes from OUT_DIR/train_state.json
+    when that state was saved with the same `setup`.
 
     `bf16`: forward passes of training under bfloat16 autocast (see `train_epoch`); cross-validation
     stays float32, as decoding is.
@@ -101,6 +102,12 @@ def train_newbob(net: Dnn, train: SplicedFrames, cv: SplicedFrames, schedule: Ne
     the best one, the schedule, the per-epoch history and the seconds spent up to the last saved
     epoch. The summary's "earlier_seconds" are those of the invocations this one resumed from, so
     that a resumed training still reports its whole cost.
+
+    `setup` (plain values: the network's shape, its initialisation, digests of the data and
+    targets, the step size...) describes what the epochs' networks depend on. A state saved
+    with another setup is of a different training (rerunning a recipe after its GMM system
+    changed): it is discarded with its epoch networks, with a warning naming what differs,
+    and training starts from `net`.
     """
     out = Path(out_dir)
     (out / "nnet").mkdir(parents=True, exist_ok=True)
@@ -108,9 +115,8 @@ def train_newbob(net: Dnn, train: SplicedFrames, cv: SplicedFrames, schedule: Ne
     flops_per_frame = training_flops_per_frame(net.config.macs_per_frame())
     begun = time.perf_counter()
     earlier = 0.0
-    if state_path.exists():
-        with open(state_path) as f:
-            state = json.load(f)
+    state = _load_state(state_path, setup)
+    if state is not None:
         earlier = state.get("seconds", 0.0)
         schedule = NewbobSchedule(**state["schedule"])
         net = load_network(state["best"])
@@ -126,7 +132,7 @@ def train_newbob(net: Dnn, train: SplicedFrames, cv: SplicedFrames, schedule: Ne
         state = {"best": str(initial)}
         _log.info("epoch 0 (initial network): cv loss %.4f, frame accuracy %.2f%%", cv_stats.loss,
                   100 * cv_stats.accuracy)
-        _save_state(state_path, state, schedule, history, earlier + time.perf_counter() - begun)
+        _save_state(state_path, state, schedule, history, earlier + time.perf_counter() - begun, setup)
     while not schedule.done:
         epoch = schedule.epoch + 1
         lr = schedule.learning_rate
@@ -150,12 +156,35 @@ def train_newbob(net: Dnn, train: SplicedFrames, cv: SplicedFrames, schedule: Ne
             state["best"] = str(path)
         else:
             net = load_network(state["best"])
-        _save_state(state_path, state, schedule, history, earlier + time.perf_counter() - begun)
+        _save_state(state_path, state, schedule, history, earlier + time.perf_counter() - begun, setup)
     best = load_network(state["best"])
     return best, {"best": state["best"], "epochs": schedule.epoch, "history": history, "earlier_seconds": earlier}
 
 
-def _save_state(path: Path, state: dict, schedule: NewbobSchedule, history: list, seconds: float) -> None:
+def _load_state(path: Path, setup: dict | None) -> dict | None:
+    """The saved state to resume from, or None (none saved, or saved by a training with another setup:
+    then it and its epoch networks are removed)."""
+    if not path.exists():
+        return None
+    with open(path) as f:
+        state = json.load(f)
+    if setup is None:
+        return state
+    # Through JSON, as the saved setup went, so that tuples and lists compare equal.
+    saved, current = state.get("setup") or {}, json.loads(json.dumps(setup))
+    changed = sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
+    if not changed:
+        return state
+    _log.warning("%s is from a training with another %s: discarding it and its epoch networks, training from the "
+                 "start", path, ", ".join(changed))
+    for stale in (path.parent / "nnet").glob("epoch*.nnet"):
+        stale.unlink()
+    path.unlink()
+    return None
+
+
+def _save_state(path: Path, state: dict, schedule: NewbobSchedule, history: list, seconds: float,
+                setup: dict | None) -> None:
     with atomic_write(path, "w") as f:
-        json.dump({"best": state["best"], "schedule": schedule.to_dict(), "history": history, "seconds": seconds},
-                  f, indent=1)
+        json.dump({"best": state["best"], "schedule": schedule.to_dict(), "history": history, "seconds": seconds,
+                   "setup": setup}, f, indent=1)
