@@ -120,3 +120,13 @@ def test_a_state_saved_with_another_setup_is_discarded_not_resumed(tmp_path, cap
     assert "another train" in caplog.text and "dnn/train_state.json" in caplog.text
     assert sorted(p.name for p in (tmp_path / "dnn/nnet").iterdir()) == ["epoch0.nnet", "epoch1.nnet"]
     assert json.loads((tmp_path / "dnn/train_state.json").read_text())["setup"]["train"] == other.digest()
+    # A state file without a setup record (written before setups were kept) is not resumed either.
+    state = json.loads((tmp_path / "dnn/train_state.json").read_text())
+    del state["setup"]
+    (tmp_path / "dnn/train_state.json").write_text(json.dumps(state))
+    net, _, cv, schedule = _setup(tmp_path, max_epochs=1)
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        _, fresh = train_newbob(net, other, cv, schedule, tmp_path / "dnn", batch_size=32,
+                                setup={**setup, "train": other.digest()})
+    assert fresh["earlier_seconds"] == 0.0 and "no record of its setup" in caplog.text

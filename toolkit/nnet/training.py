@@ -175,8 +175,9 @@ def _load_state(path: Path, setup: dict | None) -> dict | None:
     changed = sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
     if not changed:
         return state
-    _log.warning("%s is from a training with another %s: discarding it and its epoch networks, training from the "
-                 "start", path, ", ".join(changed))
+    what = f"another {', '.join(changed)}" if state.get("setup") else "no record of its setup (an older state file)"
+    _log.warning("%s is from a training with %s: discarding it and its epoch networks, training from the start",
+                 path, what)
     for stale in (path.parent / "nnet").glob("epoch*.nnet"):
         stale.unlink()
     path.unlink()
