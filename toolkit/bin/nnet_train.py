@@ -37,6 +37,7 @@ import os
 import shutil
 import time
 from dataclasses import asdict
+from pathlib import Path
 
 import torch
 
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                               args.min_epochs, args.max_epochs)
     # What the epochs' networks depend on: a saved state with another setup is not resumed.
     setup = {"network": asdict(config), "seed": args.seed, "train": train.digest(), "cv": cv.digest(),
-             "init_dbn": hashlib.sha256(open(args.init_dbn, "rb").read()).hexdigest() if args.init_dbn else None,
+             "init_dbn": hashlib.sha256(Path(args.init_dbn).read_bytes()).hexdigest() if args.init_dbn else None,
              "step": {"learning_rate": args.learning_rate, "batch_size": args.batch_size, "momentum": args.momentum,
                       "l2": args.l2}}
     best, summary = train_newbob(net, train, cv, schedule, args.out_dir, batch_size=args.batch_size,
