@@ -101,6 +101,12 @@ def test_resume_after_interruption_gives_the_uninterrupted_result(tmp_path):
     with pytest.raises(InputError, match="checkpoint_last.pt"):
         train(other, data, valid, tmp_path / "cut", TrainOptions(**options))
 
+    # a finished run is not taken for one on other data of the same size (e.g. a new distillation)
+    changed = reverse_task(120, seed=2)
+    changed.tgt[7] = changed.tgt[7][::-1]
+    with pytest.raises(InputError, match="trained on other data"):
+        train(tiny_model(dropout=0.3, d_model=32), changed, valid, tmp_path / "whole", TrainOptions(**options))
+
     # checkpoint averaging of the three epoch models is the mean of their parameters
     paths = last_epoch_models(tmp_path / "whole", 3)
     assert [p.name for p in paths] == ["model_epoch1.pt", "model_epoch2.pt", "model_epoch3.pt"]
@@ -113,3 +119,14 @@ def test_resume_after_interruption_gives_the_uninterrupted_result(tmp_path):
                            models[2].state_dict()["encoder.layers.0.ffn.fc1.weight"])
     with pytest.raises(InputError, match="4 asked for"):
         last_epoch_models(tmp_path / "whole", 4)
+
+
+def test_the_training_data_digest_covers_the_pieces_and_a_subclass_fields_but_not_line_numbers():
+    from toolkit.mt.nat_training import FertilitySet
+
+    base = EncodedSet([[4, 5], [6]], [[5, 4], [6]], [1, 2])
+    assert base.digest() == EncodedSet([[4, 5], [6]], [[5, 4], [6]], [3, 9], skipped_long=2).digest()
+    assert base.digest() != EncodedSet([[4, 5], [6]], [[4, 5], [6]], [1, 2]).digest()
+    assert base.digest() != EncodedSet([[4], [5, 6]], [[5, 4], [6]], [1, 2]).digest()  # same tokens, other pairs
+    fert = FertilitySet([[4, 5], [6]], [[5, 4], [6]], [1, 2], fertility=[[1, 1], [1]])
+    assert fert.digest() != FertilitySet([[4, 5], [6]], [[5, 4], [6]], [1, 2], fertility=[[2, 0], [1]]).digest()

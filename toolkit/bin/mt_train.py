@@ -6,7 +6,8 @@ than --max-length pieces are skipped and counted. Training is label-smoothed cro
 Adam and the inverse-sqrt warm-up schedule over --max-tokens batches (fairseq's transformer
 recipe). OUT_DIR receives model_epoch<N>.pt per epoch, model_best.pt (lowest validation loss),
 model_last.pt, checkpoint_last.pt (model + optimizer + RNG + position: running the same command
-again after an interruption resumes where it was and ends as the uninterrupted run would) and
+again after an interruption resumes where it was and ends as the uninterrupted run would; a
+checkpoint of another model configuration or other training data is refused, not resumed) and
 train_summary.json (per-epoch losses, validation perplexity, tokens per second).
 
   python -m toolkit.bin.mt_train --src-lang en --tgt-lang fr --max-epochs 20 data data/spm/spm.model exp/transformer

@@ -6,8 +6,10 @@ are skipped and counted (the model's positions end there); <unk> pieces are coun
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from toolkit.errors import InputError
 from toolkit.log import get_logger
@@ -39,6 +41,19 @@ class EncodedSet:
     def num_tokens(self) -> tuple[int, int]:
         """Total pieces of (source, target), without bos/eos."""
         return sum(map(len, self.src)), sum(map(len, self.tgt))
+
+    def digest(self) -> str:
+        """SHA-256 of what training sees: the pieces and any per-pair fields a subclass adds
+        (fertilities, languages), not the line numbers or the skip and <unk> counts."""
+        h = hashlib.sha256()
+        for f in fields(self):
+            if f.name not in _NOT_TRAINED_ON:
+                h.update(f.name.encode())
+                h.update(json.dumps(getattr(self, f.name), separators=(",", ":")).encode())
+        return h.hexdigest()
+
+
+_NOT_TRAINED_ON = {"lines", "skipped_long", "src_unknown", "tgt_unknown"}
 
 
 def encode_parallel(vocab: Vocabulary, src_lines: list[str], tgt_lines: list[str], max_tokens: int) -> EncodedSet:

@@ -170,13 +170,25 @@ def train(model: nn.Module, train_set: EncodedSet, valid_set: EncodedSet | None,
     model.to(device)
     optimizer = _make_optimizer(model, options)
     schedule = InverseSqrtSchedule(options.lr, options.warmup_updates, options.warmup_init_lr)
-    progress = {"epoch": 1, "batches_done": 0, "updates": 0, "best_valid": None, "train_pairs": len(train_set)}
+    digest = train_set.digest()
+    progress = {"epoch": 1, "batches_done": 0, "updates": 0, "best_valid": None, "train_pairs": len(train_set),
+                "train_digest": digest}
     history: list[dict] = []
     if (out / LAST).exists():
         ckpt = load_checkpoint(out / LAST)
         if ckpt["config"] != asdict(model.config):
             raise InputError(f"was written for another model configuration ({ckpt['config']}); train in a new "
                              f"directory or with the same model options", out / LAST)
+        # Resuming a finished run on changed data (a new distillation, another corpus) would
+        # silently keep the old model.
+        saved_digest = ckpt["progress"].get("train_digest")
+        if saved_digest is None:
+            _log.warning("%s does not record its training data: resuming without checking that it is the same",
+                         out / LAST)
+        elif saved_digest != digest:
+            raise InputError(f"was trained on other data ({ckpt['progress'].get('train_pairs')} pairs, SHA-256 "
+                             f"{saved_digest[:12]}; now {len(train_set)} pairs, {digest[:12]}); train in a new "
+                             f"directory, or remove this one to train again", out / LAST)
         saved = ckpt["options"]
         if ckpt["progress"]["batches_done"] and (
                 (saved["max_tokens"], saved["seed"], ckpt["progress"].get("train_pairs"))
