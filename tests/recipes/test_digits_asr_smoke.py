@@ -91,8 +91,11 @@ def test_digits_recipe_tiny(tmp_path):
     assert "likelihood of 5 silence pdfs multiplied by 3" in log
     lang = work / "data/lang"
     assert _silence_frames(work / "exp/tri1_ali_boost", lang) > _silence_frames(work / "exp/tri1_ali", lang)
+    # Kaldi's random pruning of the LDA and MLLT statistics: kept frames weigh 4.
     _run("train_lda_mllt.sh --nj 2 --num-leaves 100 --tot-gauss 300 --num-iters 4 --max-iter-inc 2 "
-         "--realign-iters 3 --mllt-iters 2 data/train data/lang exp/tri1_ali exp/tri2", work)
+         "--realign-iters 3 --mllt-iters 2 --randprune 4 data/train data/lang exp/tri1_ali exp/tri2", work)
+    lda_frames = re.search(r"accumulated ([0-9.]+) weighted frames", (work / "exp/tri2/log/lda_acc.1.log").read_text())
+    assert lda_frames and float(lda_frames.group(1)) % 4 == 0 and float(lda_frames.group(1)) > 0
     info = _run("python -m toolkit.bin.gmm_info exp/tri2/final.mdl", work)
     assert re.search(r"^feature-dim 40$", info, re.M)
     assert "--transform exp/tri2/final.mat" in (work / "exp/tri2/feat_opts").read_text()

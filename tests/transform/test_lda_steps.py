@@ -69,6 +69,20 @@ def test_acc_and_est_match_the_library(system, tmp_path):
     assert LdaStats.load(accs[0]).total_count + LdaStats.load(accs[1]).total_count == expect.total_count
 
 
+def test_rand_prune_samples_frames_at_the_threshold(system, tmp_path):
+    root = system["root"]
+    args = [*RAW, str(root / "0.mdl"), str(system["data"]), str(root / "ali.1.ark")]
+    assert cli.run(acc_lda.main, [*args, str(tmp_path / "all.acc")]) == 0
+    assert cli.run(acc_lda.main, ["--rand-prune", "4", "--seed", "3", *args, str(tmp_path / "p.acc")]) == 0
+    assert cli.run(acc_lda.main, ["--rand-prune", "4", "--seed", "3", *args, str(tmp_path / "p2.acc")]) == 0
+    whole, pruned = LdaStats.load(tmp_path / "all.acc"), LdaStats.load(tmp_path / "p.acc")
+    # every count is a multiple of 4 (kept frames weigh 4), about a quarter of the frames are kept
+    np.testing.assert_array_equal(pruned.counts % 4, 0)
+    assert abs(pruned.total_count - whole.total_count) < 4 * 3 * np.sqrt(whole.total_count * 0.25 * 0.75)
+    assert pruned.total_count != whole.total_count
+    np.testing.assert_array_equal(LdaStats.load(tmp_path / "p2.acc").scatter, pruned.scatter)  # same seed, same draws
+
+
 def test_bad_inputs_fail_cleanly(system, tmp_path, capsys):
     root = system["root"]
     args = [*RAW, str(root / "0.mdl"), str(system["data"])]

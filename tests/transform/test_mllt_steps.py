@@ -131,6 +131,20 @@ def test_accumulate_mllt_does_not_depend_on_chunking(system):
         accumulate_mllt(system["am"], [(z[:3], pdfs[:2], w[:3])])
 
 
+def test_rand_prune_keeps_the_statistics_unbiased(system):
+    z, pdfs, w = system["z"], system["pdfs"], system["weights"]
+    utts = [(z, pdfs, w)]
+    whole = accumulate_mllt(system["am"], utts)
+    draws = [accumulate_mllt(system["am"], utts, prune=4.0, seed=s) for s in range(40)]
+    assert all(d.beta != whole.beta for d in draws)
+    assert draws[0].log_like == pytest.approx(whole.log_like)  # the likelihood is of every frame
+    mean_g = np.mean([d.G for d in draws], axis=0)
+    # averaged over draws the pruned statistics approach the exact ones (40 draws of ~1/4 of the entries)
+    assert np.linalg.norm(mean_g - whole.G) < 0.03 * np.linalg.norm(whole.G)
+    assert np.mean([d.beta for d in draws]) == pytest.approx(whole.beta, rel=0.02)
+    np.testing.assert_array_equal(accumulate_mllt(system["am"], utts, prune=4.0, seed=0).G, draws[0].G)
+
+
 def test_est_mllt_raises_the_objective(system, job_accs, tmp_path, capsys):
     assert cli.run(est_mllt.main, [str(tmp_path / "a.mat"), *map(str, job_accs)]) == 0
     assert cli.run(est_mllt.main, ["--num-iters", "1", str(tmp_path / "a1.mat"), *map(str, job_accs)]) == 0

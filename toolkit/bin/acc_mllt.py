@@ -5,7 +5,8 @@ frame, read through the feature pipeline in the model's current space (Kaldi's t
 no deltas, +-3 frames spliced, then the current LDA+MLLT matrix with --transform), is
 shared among the Gaussians of its aligned pdf by their posteriors, with weight 1, or
 --silence-weight for frames of --silence-phones (train_lda_mllt.sh uses 0: silence is left
-out of the MLLT estimate). Utterances without an alignment or of the wrong length are
+out of the MLLT estimate). With --rand-prune R, each Gaussian posterior below R is kept with
+probability posterior / R at weight R (Kaldi's --rand-prune; its train_lda_mllt.sh uses 4). Utterances without an alignment or of the wrong length are
 skipped with a warning; the step fails if none could be used. Writes ACC
 (toolkit/transform/mllt.py's format), to be summed over jobs by est_mllt.
 
@@ -23,6 +24,7 @@ from toolkit.hmm.silence import parse_phone_list, tid_weights
 from toolkit.log import get_logger
 from toolkit.progress import progress
 from toolkit.transform.mllt import accumulate_mllt
+from toolkit.transform.rand_prune import add_rand_prune_options
 
 _log = get_logger("acc_mllt")
 
@@ -32,6 +34,7 @@ def build_parser():
     add_feature_options(p)
     p.add_argument("--silence-phones", default="", help="colon-separated silence phone ids (phones/silence.csl)")
     p.add_argument("--silence-weight", type=float, default=0.0, help="weight of frames of the silence phones")
+    add_rand_prune_options(p, "Gaussian posteriors")
     p.add_argument("model", help="current model, in the space of --transform (e.g. exp/tri2/4.mdl)")
     p.add_argument("data", help="data directory (feats.scp, and cmvn.scp + utt2spk with --cmvn)")
     p.add_argument("alignments", help="archive of transition-id alignments (e.g. exp/tri2/ali.1.ark)")
@@ -46,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
                              args.silence_weight, args.model)
     aligned = AlignedFeatures(feature_reader(args.data, args), args.alignments, trans_model, args.model, am.dim)
     triples = ((feats, trans_model.tid2pdf[tids], tid_weight[tids]) for _, feats, tids in aligned)
-    stats = accumulate_mllt(am, progress(triples, "accumulating", len(aligned), unit="utt"))
+    stats = accumulate_mllt(am, progress(triples, "accumulating", len(aligned), unit="utt"), prune=args.rand_prune,
+                            seed=args.seed)
     _log.info(aligned.summary())
     if aligned.counts["done"] == 0:
         raise ToolkitError(f"no utterance of {args.data} could be used with the alignments {args.alignments}")

@@ -32,7 +32,8 @@ from toolkit.errors import InputError, ToolkitError
 from toolkit.gmm.diag_gmm import AmDiagGmm
 from toolkit.gmm.frame_chunks import frame_chunks
 from toolkit.io.npz import load_npz, save_npz, sum_saved
-from toolkit.transform.gauss_stats import aligned_posteriors
+from toolkit.transform.gauss_stats import GaussPosteriors, aligned_posteriors
+from toolkit.transform.rand_prune import rand_prune
 
 FORMAT = "toolkit-mllt-accs"
 VERSION = 1
@@ -54,13 +55,19 @@ class MlltStats:
         return self.G.shape[0]
 
     def accumulate(self, am: AmDiagGmm, feats: np.ndarray, pdfs: np.ndarray,
-                   weights: np.ndarray | None = None) -> float:
+                   weights: np.ndarray | None = None, prune: float = 0.0,
+                   rng: np.random.Generator | None = None) -> float:
         """Add frames `feats (T, D)` (in the model's space) aligned to `pdfs (T,)`, weighted by
-        `weights (T,)`; returns their log-likelihood."""
+        `weights (T,)`, each Gaussian posterior randomly pruned at `prune` with `rng`
+        (toolkit/transform/rand_prune.py; 0 keeps them all); returns their log-likelihood."""
         if am.dim != self.dim:
             raise ToolkitError(f"MLLT statistics of dimension {self.dim} cannot use a model of dimension {am.dim}")
         feats = np.asarray(feats, dtype=np.float64)
         post = aligned_posteriors(am, feats, pdfs, weights)
+        if prune > 0:
+            pruned = rand_prune(post.post, prune, rng)
+            kept = pruned != 0
+            post = GaussPosteriors(post.frames[kept], post.gauss[kept], pruned[kept], post.log_like)
         # Per-Gaussian scatters S_g first (D^2 work per entry), then G_i = sum_g S_g / sigma^2_{g,i}
         # as one product: D times cheaper than adding every entry to all D matrices.
         order = np.argsort(post.gauss, kind="stable")
@@ -104,14 +111,16 @@ class MlltStats:
 
 
 def accumulate_mllt(am: AmDiagGmm, aligned: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]],
-                    chunk_frames: int = 65536) -> MlltStats:
+                    chunk_frames: int = 65536, prune: float = 0.0, seed: int = 0) -> MlltStats:
     """MLLT statistics of `am` from `(feats (T, D), pdfs (T,), weights (T,))` triples (Kaldi's gmm-acc-mllt).
 
     Utterances are gathered into chunks of about `chunk_frames` frames before they are added,
     since `MlltStats.accumulate` loops over the Gaussians present; the result does not
-    depend on the chunking beyond rounding.
+    depend on the chunking beyond rounding, except through the random pruning at `prune` > 0
+    (Kaldi's --rand-prune; draws seeded by `seed`).
     """
     stats = MlltStats(am.dim)
+    rng = np.random.default_rng(seed)
 
     def checked() -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         for feats, pdfs, weights in aligned:
@@ -120,7 +129,7 @@ def accumulate_mllt(am: AmDiagGmm, aligned: Iterable[tuple[np.ndarray, np.ndarra
             yield np.asarray(feats), np.asarray(pdfs), np.asarray(weights, dtype=np.float64)
 
     for feats, pdfs, weights in frame_chunks(checked(), chunk_frames):
-        stats.accumulate(am, feats, pdfs, weights)
+        stats.accumulate(am, feats, pdfs, weights, prune, rng)
     return stats
 
 
