@@ -5,9 +5,10 @@ spliced frame (CMVN, optional deltas, then +-LEFT/RIGHT frames; Kaldi's tri2 rec
 no deltas and +-3 frames) adds to the statistics of its pdf with weight 1, or
 --silence-weight for frames of --silence-phones (Kaldi's weight-silence-post; 0 drops
 them). With --rand-prune R (Kaldi's; its train_lda_mllt.sh uses 4) a frame of weight w < R
-enters with probability w / R at weight R: with weight 1, a random 1/R of the frames. Utterances without an alignment or of the wrong length are skipped with a warning;
-the step fails if none could be used. Writes ACC (toolkit/transform/lda.py's format), to be
-summed over jobs by est_lda.
+enters with probability w / R at weight R: with weight 1, a random 1/R of the frames.
+Utterances without an alignment or of the wrong length are skipped with a warning; the step
+fails if none could be used. Writes ACC (toolkit/transform/lda.py's format), to be summed over
+jobs by est_lda.
 
   python -m toolkit.bin.acc_lda --silence-phones 1:2:3 exp/tri1_ali/final.mdl \\
       data/train/split2/1 exp/tri1_ali/ali.1.ark exp/tri2/lda.1.acc

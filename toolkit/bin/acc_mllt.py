@@ -6,9 +6,10 @@ no deltas, +-3 frames spliced, then the current LDA+MLLT matrix with --transform
 shared among the Gaussians of its aligned pdf by their posteriors, with weight 1, or
 --silence-weight for frames of --silence-phones (train_lda_mllt.sh uses 0: silence is left
 out of the MLLT estimate). With --rand-prune R, each Gaussian posterior below R is kept with
-probability posterior / R at weight R (Kaldi's --rand-prune; its train_lda_mllt.sh uses 4). Utterances without an alignment or of the wrong length are
-skipped with a warning; the step fails if none could be used. Writes ACC
-(toolkit/transform/mllt.py's format), to be summed over jobs by est_mllt.
+probability posterior / R at weight R (Kaldi's --rand-prune; its train_lda_mllt.sh uses 4).
+Utterances without an alignment or of the wrong length are skipped with a warning; the step
+fails if none could be used. Writes ACC (toolkit/transform/mllt.py's format), to be summed
+over jobs by est_mllt.
 
   python -m toolkit.bin.acc_mllt --delta-order 0 --splice-left 3 --splice-right 3 \\
       --transform exp/tri2/4.mat --silence-phones 1:2:3 exp/tri2/4.mdl \\
