@@ -22,8 +22,10 @@ was measured).
 --precision bf16 runs the training's forward passes under bfloat16 autocast (the affine
 layers' products and their gradients in bfloat16; parameters, updates, loss and the
 cross-validation stay float32). On CPUs with bfloat16 matrix units (AMX) that is faster; on
-others, slower. `auto` (the default) measures both matrix peaks and takes bf16 where its
-peak is at least twice the fp32 one.
+others, slower. `auto` (the default) takes bf16 where torch reports AMX tiles on the CPU, a
+fixed property of the machine (a measured peak once came out at less than half its usual
+value and flipped the choice mid-recipe); where torch cannot tell, where the measured bf16
+matrix peak is at least twice the fp32 one.
 
   python -m toolkit.bin.nnet_train --no-cmvn --delta-order 0 --num-threads 2 \\
       data-fmllr/train_tr90 data-fmllr/train_cv10 exp/tri3_ali exp/dnn
@@ -56,7 +58,7 @@ from toolkit.nnet.throughput import measure_peak_gflops
 from toolkit.nnet.training import train_newbob
 
 _log = get_logger("nnet_train")
-AUTO_BF16_RATIO = 2.0  # --precision auto takes bf16 above this ratio of measured matrix peaks
+AUTO_BF16_RATIO = 2.0  # without a capability report, --precision auto takes bf16 above this ratio of measured peaks
 
 
 def build_parser():
@@ -83,8 +85,9 @@ def build_parser():
     g.add_argument("--halving-factor", type=float, default=0.5, help="learning-rate factor when halving")
     g.add_argument("--seed", type=int, default=0, help="seed of the initialisation and the frame shuffling")
     g.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
-                   help="arithmetic of the training passes: fp32, bf16 autocast, or auto: bf16 where the measured "
-                        f"bfloat16 matrix peak is at least {AUTO_BF16_RATIO:g}x the fp32 one")
+                   help="arithmetic of the training passes: fp32, bf16 autocast, or auto: bf16 on CPUs with AMX "
+                        f"tiles (where torch cannot tell: where the measured bfloat16 matrix peak is at least "
+                        f"{AUTO_BF16_RATIO:g}x the fp32 one)")
     g.add_argument("--num-threads", type=int, default=1, help="torch threads")
     p.add_argument("train", help="training data directory")
     p.add_argument("cv", help="cross-validation data directory (held-out speakers)")
@@ -136,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     peaks = _measure_peaks(dtypes, args.num_threads, "")
     used = args.precision
     if used == "auto":
-        used = "bf16" if peaks["bf16"] >= AUTO_BF16_RATIO * peaks["fp32"] else "fp32"
-        _log.info("--precision auto: training in %s", used)
+        used, why = auto_precision(peaks)
+        _log.info("--precision auto: training in %s (%s)", used, why)
     schedule = NewbobSchedule(args.learning_rate, args.start_halving_impr, args.end_halving_impr, args.halving_factor,
                               args.min_epochs, args.max_epochs)
     # What the epochs' networks depend on: a saved state with another setup is not resumed.
@@ -175,10 +178,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def auto_precision(peaks: dict[str, float]) -> tuple[str, str]:
+    """("bf16" or "fp32", the reason) for --precision auto, from torch's report of AMX tiles
+    (bfloat16 matrix units) when it has one, else from the measured `peaks` {"fp32", "bf16"}."""
+    has_amx = getattr(torch.cpu, "_is_amx_tile_supported", None)
+    if has_amx is not None:
+        return ("bf16", "the CPU has AMX tiles") if has_amx() else ("fp32", "the CPU has no AMX tiles")
+    ratio = peaks["bf16"] / peaks["fp32"]
+    return "bf16" if ratio >= AUTO_BF16_RATIO else "fp32", f"measured bf16 / fp32 peak ratio {ratio:.2f}"
+
+
 def _measure_peaks(dtypes: dict[str, torch.dtype], threads: int, when: str) -> dict[str, float]:
     """{name: matrix-multiply GFLOP/s} of each dtype, logged: the best of two interleaved rounds of a
-    second each, since --precision auto decides on them (a single bf16 reading at the start of
-    training once came out at a third of the one after it)."""
+    second each (a single bf16 reading at the start of training once came out at a third of the
+    one after it)."""
     peaks = {name: 0.0 for name in dtypes}
     for _ in range(2):
         for name, dtype in dtypes.items():
