@@ -65,6 +65,8 @@ class MlltStats:
         feats = np.asarray(feats, dtype=np.float64)
         post = aligned_posteriors(am, feats, pdfs, weights)
         if prune > 0:
+            if rng is None:
+                raise ToolkitError("random pruning of the MLLT statistics needs a random generator (rng)")
             pruned = rand_prune(post.post, prune, rng)
             kept = pruned != 0
             post = GaussPosteriors(post.frames[kept], post.gauss[kept], pruned[kept], post.log_like)
